@@ -1,0 +1,149 @@
+import Foundation
+internal import CXMLSec
+
+/// The HTTP-Redirect binding (saml-bindings §3.4): raw DEFLATE, base64, URL-encoding, and the query-string signature.
+public enum RedirectBinding {
+    /// RelayState may not exceed 80 bytes (saml-bindings §3.4.3).
+    static let maxRelayStateBytes = 80
+
+    static func checkRelayState(_ relayState: String?) throws {
+        if let relayState, relayState.utf8.count > maxRelayStateBytes {
+            throw SAMLError.invalidConfiguration("RelayState is \(relayState.utf8.count) bytes; the binding allows \(maxRelayStateBytes)")
+        }
+    }
+
+    static func encode(message: String, parameter: String, destination: String, relayState: String?, signingKey: SigningKey?) throws -> String {
+        _ = try EndpointURL.validate(destination)
+        try checkRelayState(relayState)
+        let deflated = try RawDeflate.compress(Array(message.utf8))
+        var query = "\(parameter)=\(percentEncode(Base64.encode(deflated)))"
+        if let relayState { query += "&RelayState=\(percentEncode(relayState))" }
+        if let signingKey {
+            query += "&SigAlg=\(percentEncode(signingKey.algorithm.rawValue))"
+            let signature = try signingKey.sign(Array(query.utf8))
+            query += "&Signature=\(percentEncode(Base64.encode(signature)))"
+        }
+        let separator = destination.contains("?") ? "&" : "?"
+        return destination + separator + query
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters, with upper-case hex.
+    static func percentEncode(_ value: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(value.utf8.count * 3)
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func percentDecode(_ value: Substring) throws -> String {
+        var out = [UInt8]()
+        var bytes = Array(value.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "%") {
+                guard bytes.count >= 2, let hi = hexValue(bytes.popFirst()!), let lo = hexValue(bytes.popFirst()!) else {
+                    throw SAMLError.invalidConfiguration("bad percent-encoding in the query string")
+                }
+                out.append(hi << 4 | lo)
+            } else if b == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// A message received through the Redirect binding, decoded.
+    public struct DecodedMessage: Sendable, Hashable {
+        /// `SAMLRequest` or `SAMLResponse`.
+        public let parameter: String
+        /// The inflated XML.
+        public let xml: [UInt8]
+        public let relayState: String?
+        public let signatureAlgorithm: SignatureAlgorithm?
+        public let signature: [UInt8]?
+        /// The exact octets the signature covers, as received (`SAMLRequest=…[&RelayState=…]&SigAlg=…`).
+        public let signedOctets: [UInt8]?
+    }
+
+    /// Decodes the query string of a Redirect-binding URL (everything after `?`), inflating with a cap.
+    /// Duplicate parameters are rejected.
+    /// - Throws: ``SAMLError/inflatedTooLarge(limit:)`` (a DEFLATE bomb), ``SAMLError/inflateFailed``,
+    ///   ``SAMLError/invalidBase64``, ``SAMLError/missingElement(_:)`` (no SAMLRequest/SAMLResponse),
+    ///   ``SAMLError/invalidConfiguration(_:)`` (duplicated or malformed parameters).
+    public static func decode(query: String, maxInflatedBytes: Int = 256 * 1024) throws -> DecodedMessage {
+        var raw: [String: Substring] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            guard raw[name] == nil else { throw SAMLError.invalidConfiguration("parameter \(name) appears twice") }
+            raw[name] = parts.count > 1 ? parts[1] : ""
+        }
+        let parameter: String
+        if raw["SAMLRequest"] != nil && raw["SAMLResponse"] == nil { parameter = "SAMLRequest" }
+        else if raw["SAMLResponse"] != nil && raw["SAMLRequest"] == nil { parameter = "SAMLResponse" }
+        else { throw SAMLError.missingElement("SAMLRequest") }
+        let encoded = try percentDecode(raw[parameter]!)
+        let deflated = try Base64.decode(encoded)
+        let xml = try RawDeflate.decompress(deflated, limit: maxInflatedBytes)
+        let relayState = try raw["RelayState"].map(percentDecode)
+        var algorithm: SignatureAlgorithm?
+        var signature: [UInt8]?
+        var signedOctets: [UInt8]?
+        if let sigAlg = raw["SigAlg"] {
+            algorithm = SignatureAlgorithm(rawValue: try percentDecode(sigAlg))
+            guard let sig = raw["Signature"] else { throw SAMLError.signatureMissing(.response) }
+            signature = try Base64.decode(try percentDecode(sig))
+            // The signed octets are the received parameter values as sent, in the binding's order.
+            var octets = "\(parameter)=\(raw[parameter]!)"
+            if let rs = raw["RelayState"] { octets += "&RelayState=\(rs)" }
+            octets += "&SigAlg=\(sigAlg)"
+            signedOctets = Array(octets.utf8)
+        } else if raw["Signature"] != nil {
+            throw SAMLError.algorithmNotAllowed("Signature without SigAlg")
+        }
+        return DecodedMessage(parameter: parameter, xml: xml, relayState: relayState, signatureAlgorithm: algorithm,
+                              signature: signature, signedOctets: signedOctets)
+    }
+}
+
+extension RedirectBinding.DecodedMessage {
+    /// Verifies the query-string signature with one of `certificates`.
+    /// - Throws: ``SAMLError/signatureMissing(_:)``, ``SAMLError/algorithmNotAllowed(_:)``, ``SAMLError/signatureInvalid``.
+    public func verifySignature(certificates: [SAMLCertificate], allowedAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.strongDefaults) throws {
+        guard let algorithm = signatureAlgorithm, let signature, let signedOctets else { throw SAMLError.signatureMissing(.response) }
+        guard allowedAlgorithms.contains(algorithm), let md = algorithm.messageDigest else { throw SAMLError.algorithmNotAllowed(algorithm.rawValue) }
+        for certificate in certificates {
+            let key = try VerificationKey(certificate: certificate)
+            let kind = cxmlsec_evp_key_kind(key.evp)
+            guard (kind == 2) == algorithm.isECDSA else { continue }
+            let ok = signedOctets.withUnsafeBufferPointer { data in
+                signature.withUnsafeBufferPointer { sig in
+                    cxmlsec_evp_verify(key.evp, md, data.baseAddress, data.count, sig.baseAddress, sig.count)
+                }
+            }
+            if ok == 1 { return }
+        }
+        throw SAMLError.signatureInvalid
+    }
+}

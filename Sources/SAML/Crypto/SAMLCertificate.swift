@@ -1,0 +1,54 @@
+import Foundation
+internal import CXMLSec
+
+/// An X.509 certificate as it travels in SAML metadata and signatures: its DER bytes, checked to be one
+/// well-formed certificate. (Named with the prefix because `Certificate` is swift-certificates' type.)
+public struct SAMLCertificate: Sendable, Hashable {
+    /// The DER encoding.
+    public let der: [UInt8]
+
+    /// - Throws: ``SAMLError/invalidCertificate(_:)`` when the bytes are not exactly one X.509 certificate.
+    public init(der: [UInt8]) throws {
+        ensureLibrariesInitialized()
+        let ok = der.withUnsafeBufferPointer { cxmlsec_certificate_der_is_valid($0.baseAddress, Int32($0.count)) }
+        guard !der.isEmpty, ok == 1 else {
+            CErrors.clear()
+            throw SAMLError.invalidCertificate("not a DER X.509 certificate (\(der.count) bytes)")
+        }
+        self.der = der
+    }
+
+    /// From the base64 text of an `X509Certificate` element (whitespace ignored).
+    public init(base64: String) throws {
+        let bytes: [UInt8]
+        do { bytes = try Base64.decode(base64) } catch { throw SAMLError.invalidCertificate("X509Certificate is not base64") }
+        try self.init(der: bytes)
+    }
+
+    /// From PEM text (the first CERTIFICATE block).
+    public init(pem: String) throws {
+        ensureLibrariesInitialized()
+        var out: UnsafeMutablePointer<UInt8>?
+        let bytes = Array(pem.utf8)
+        let size = bytes.withUnsafeBufferPointer { cxmlsec_certificate_pem_to_der($0.baseAddress, Int32($0.count), &out) }
+        CErrors.clear()
+        guard size > 0, let out else { throw SAMLError.invalidCertificate("no PEM certificate found") }
+        defer { cxmlsec_openssl_free(out) }
+        try self.init(der: Array(UnsafeBufferPointer(start: out, count: Int(size))))
+    }
+
+    /// The DER as one line of base64, as metadata carries it.
+    public var base64: String { Base64.encode(der) }
+
+    /// PEM text with 64-character lines.
+    public var pem: String {
+        let b64 = Array(base64)
+        var lines: [String] = []
+        var i = 0
+        while i < b64.count {
+            lines.append(String(b64[i..<min(i + 64, b64.count)]))
+            i += 64
+        }
+        return "-----BEGIN CERTIFICATE-----\n" + lines.joined(separator: "\n") + "\n-----END CERTIFICATE-----\n"
+    }
+}

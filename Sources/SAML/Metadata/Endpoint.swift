@@ -1,0 +1,42 @@
+/// A metadata endpoint: a binding and its URL.
+public struct Endpoint: Sendable, Hashable, Codable {
+    public var binding: Binding
+    public var location: String
+    /// Where responses to this endpoint go, when it differs from `location`.
+    public var responseLocation: String?
+
+    public init(binding: Binding, location: String, responseLocation: String? = nil) {
+        self.binding = binding
+        self.location = location
+        self.responseLocation = responseLocation
+    }
+}
+
+/// An indexed endpoint (AssertionConsumerService).
+public struct IndexedEndpoint: Sendable, Hashable, Codable {
+    public var binding: Binding
+    public var location: String
+    public var index: Int
+    public var isDefault: Bool?
+
+    public init(binding: Binding, location: String, index: Int, isDefault: Bool? = nil) {
+        self.binding = binding
+        self.location = location
+        self.index = index
+        self.isDefault = isDefault
+    }
+}
+
+enum EndpointURL {
+    /// Endpoint Locations must be absolute http(s) URLs: `javascript:` and friends would end up in a redirect
+    /// or a form action.
+    static func validate(_ location: String) throws -> String {
+        let trimmed = location.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lower = trimmed.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+              let host = URLMatching.components(trimmed)?.host, !host.isEmpty,
+              !trimmed.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "<" || $0 == ">" || $0 == "\"" })
+        else { throw SAMLError.invalidEndpointURL(location) }
+        return trimmed
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// Every way the `SAML` module rejects an input: one case per failed check, with typed payloads.
+///
+/// New cases may be added in minor releases as new checks are added; `switch` over this type with a
+/// `default` branch. ``code`` names the case as a stable string (used by the `saml` tool and in logs).
+public enum SAMLError: Error, Hashable, Sendable {
+    // MARK: Input and XML
+    /// The input was empty.
+    case emptyInput
+    /// The input is larger than the configured cap.
+    case inputTooLarge(limit: Int, size: Int)
+    /// The input is not valid base64 (only whitespace may appear beside the alphabet).
+    case invalidBase64
+    /// The input is not well-formed XML (truncated, several roots, bad characters, ...). `detail` is libxml2's text.
+    case malformedXML(detail: String)
+    /// The document carries a DOCTYPE (SAML never needs one; rejecting it closes XXE and entity expansion).
+    case doctypeForbidden
+    /// The document nests elements deeper than the configured cap.
+    case documentTooDeep(limit: Int)
+    /// The document declares an encoding other than UTF-8 or UTF-16.
+    case unsupportedEncoding(String)
+    /// The root element is not the one expected (namespace URI and local name as found).
+    case unexpectedRoot(namespace: String?, name: String)
+    /// The message's `Version` is not "2.0".
+    case unsupportedVersion(String?)
+    /// Raw DEFLATE data could not be inflated.
+    case inflateFailed
+    /// Inflated data would exceed the cap (a DEFLATE bomb).
+    case inflatedTooLarge(limit: Int)
+
+    // MARK: IDs and structure
+    /// An `xml:id` attribute appears in the document (libxml2 would treat it as an ID).
+    case xmlIDForbidden
+    /// A Response or Assertion has a missing ID, or one that is not an NCName.
+    case invalidID(String?)
+    /// Two elements carry the same ID value.
+    case duplicateID(String)
+    /// A `ds:Signature` is not the direct child of a SAML Response or Assertion.
+    case signatureMisplaced(parent: String)
+    /// One element carries more than one `ds:Signature` child.
+    case multipleSignatures
+    /// The Response carries no Assertion.
+    case missingAssertion
+    /// The Response carries more than one Assertion or EncryptedAssertion.
+    case multipleAssertions(count: Int)
+    /// An Assertion appears somewhere other than directly under the Response (or inside `saml:Advice`).
+    case assertionMisplaced(parent: String)
+    /// A required element is missing (`name` is its local name).
+    case missingElement(String)
+    /// A required attribute is missing or empty.
+    case missingAttribute(element: String, attribute: String)
+
+    // MARK: Signatures
+    /// No signature covers the assertion the way the policy requires.
+    case signatureMissing(SignedElement)
+    /// A signature does not follow the SAML signature profile.
+    case signatureMalformed(SignatureDefect)
+    /// The Reference URI is not `#` followed by the ID of the Signature's parent.
+    case referenceURIMismatch(expected: String, found: String?)
+    /// A Reference transform outside the allow-list (enveloped-signature, exclusive c14n).
+    case transformNotAllowed(String)
+    /// A signature, digest or canonicalization algorithm outside the allow-list.
+    case algorithmNotAllowed(String)
+    /// The digest of the referenced element does not match `DigestValue`.
+    case digestMismatch
+    /// `SignatureValue` does not verify with any trusted key.
+    case signatureInvalid
+    /// xmlsec could not process the signature (canonicalization failure and the like).
+    case signatureVerificationFailed(detail: String)
+
+    // MARK: Response
+    /// `Destination` is missing (when required) or does not equal an ACS URL.
+    case destinationMismatch(expected: [String], found: String?)
+    /// `InResponseTo` does not match the request the SP sent.
+    case inResponseToMismatch(expected: String?, found: String?)
+    /// An unsolicited (IdP-initiated) response arrived and they are not allowed.
+    case unsolicitedResponse
+    /// The IdP reported a failure.
+    case statusNotSuccess(code: String, subCodes: [String], message: String?)
+    /// The Issuer is not the trusted IdP's entityID.
+    case issuerMismatch(expected: String, found: String?)
+    /// No trusted IdP has this entityID.
+    case unknownIssuer(String?)
+
+    // MARK: Assertion
+    /// The assertion has no Subject, or its Subject no NameID.
+    case missingNameID
+    /// No SubjectConfirmation with Method bearer.
+    case noBearerSubjectConfirmation
+    /// SubjectConfirmationData Recipient is missing or not an ACS URL.
+    case recipientMismatch(expected: [String], found: String?)
+    /// SubjectConfirmationData NotOnOrAfter has passed.
+    case subjectConfirmationExpired(notOnOrAfter: Date, now: Date)
+    /// SubjectConfirmationData carries NotBefore (forbidden for bearer confirmations).
+    case subjectConfirmationNotBefore
+    /// SubjectConfirmationData has no NotOnOrAfter.
+    case subjectConfirmationMissingNotOnOrAfter
+    /// Conditions NotBefore is in the future.
+    case assertionNotYetValid(notBefore: Date, now: Date)
+    /// Conditions NotOnOrAfter has passed.
+    case assertionExpired(notOnOrAfter: Date, now: Date)
+    /// An AudienceRestriction does not name this SP.
+    case audienceMismatch(expected: String, found: [String])
+    /// The assertion has no AudienceRestriction.
+    case missingAudienceRestriction
+    /// The assertion has no AuthnStatement.
+    case missingAuthnStatement
+    /// AuthnStatement SessionNotOnOrAfter has passed.
+    case sessionExpired(sessionNotOnOrAfter: Date, now: Date)
+    /// This assertion ID from this IdP was accepted before.
+    case replayDetected(assertionID: String)
+    /// The replay cache is full of unexpired entries; accepting would open a replay window.
+    case replayCacheFull
+    /// A time value is not a valid xs:dateTime.
+    case invalidTime(String)
+
+    // MARK: Metadata and configuration
+    /// The metadata has no IDPSSODescriptor supporting SAML 2.0.
+    case missingIDPSSODescriptor
+    /// The metadata has no SPSSODescriptor supporting SAML 2.0.
+    case missingSPSSODescriptor
+    /// No EntityDescriptor with this entityID in the document.
+    case entityNotFound(String)
+    /// An EntitiesDescriptor holds several candidates; name one with `entityID`.
+    case ambiguousEntity([String])
+    /// A certificate is not a well-formed X.509 certificate.
+    case invalidCertificate(String)
+    /// An endpoint Location is not an absolute http(s) URL.
+    case invalidEndpointURL(String)
+    /// The metadata is past its validUntil.
+    case metadataExpired(validUntil: Date, now: Date)
+    /// A key could not be read or used.
+    case invalidKey(String)
+    /// Signing failed.
+    case signingFailed(String)
+    /// A configuration value is unusable.
+    case invalidConfiguration(String)
+
+    /// Which element a required signature was missing from.
+    public enum SignedElement: String, Hashable, Sendable {
+        case response, assertion, responseOrAssertion
+    }
+
+    /// How a signature departs from the SAML signature profile (saml-core §5.4).
+    public enum SignatureDefect: Hashable, Sendable {
+        case missingSignedInfo
+        case multipleSignedInfo
+        case missingSignatureValue
+        case multipleSignatureValues
+        case emptySignatureValue
+        case missingReference
+        case multipleReferences
+        case missingDigestValue
+        case missingDigestMethod
+        case missingSignatureMethod
+        case missingCanonicalizationMethod
+        case objectPresent
+        case missingEnvelopedTransform
+        case tooManyTransforms
+        case unexpectedElement(String)
+    }
+}
+
+extension SAMLError {
+    /// The case name, a stable string for logs, JSON and the `saml` tool's exit reports.
+    public var code: String {
+        let text = String(describing: self)
+        if let paren = text.firstIndex(of: "(") { return String(text[..<paren]) }
+        return text
+    }
+}
+
+extension SAMLError {
+    /// The case with its payload, for logs and the tool's `detail` field.
+    public var detail: String {
+        String(describing: self).replacingOccurrences(of: "SAML.SAMLError.", with: "")
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+internal import CXMLSec
+
+/// Namespace-exact reads over libxml2 nodes. Every function takes nodes of a document the caller keeps alive.
+enum XMLTree {
+    @inline(__always)
+    static func isElement(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> Bool {
+        guard node.pointee.type == XML_ELEMENT_NODE, let ns = node.pointee.ns, let href = ns.pointee.href else { return false }
+        return xmlStrEqual(node.pointee.name, name.utf8Start) != 0 && xmlStrEqual(href, namespace.utf8Start) != 0
+    }
+
+    @inline(__always)
+    static func isInNamespace(_ node: xmlNodePtr, _ namespace: StaticString) -> Bool {
+        guard node.pointee.type == XML_ELEMENT_NODE, let ns = node.pointee.ns, let href = ns.pointee.href else { return false }
+        return xmlStrEqual(href, namespace.utf8Start) != 0
+    }
+
+    static func localName(_ node: xmlNodePtr) -> String {
+        node.pointee.name.map { String(cString: $0) } ?? ""
+    }
+
+    static func namespaceURI(_ node: xmlNodePtr) -> String? {
+        node.pointee.ns?.pointee.href.map { String(cString: $0) }
+    }
+
+    /// `{namespace}local` for error payloads.
+    static func qualifiedName(_ node: xmlNodePtr) -> String {
+        if node.pointee.type == XML_DOCUMENT_NODE { return "#document" }
+        if let ns = namespaceURI(node) { return "{\(ns)}\(localName(node))" }
+        return localName(node)
+    }
+
+    /// Element children, in document order.
+    static func children(_ node: xmlNodePtr) -> ElementChildren { ElementChildren(first: node.pointee.children) }
+
+    static func firstChild(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> xmlNodePtr? {
+        var cur = node.pointee.children
+        while let c = cur {
+            if isElement(c, namespace, name) { return c }
+            cur = c.pointee.next
+        }
+        return nil
+    }
+
+    static func childrenNamed(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> [xmlNodePtr] {
+        var result: [xmlNodePtr] = []
+        var cur = node.pointee.children
+        while let c = cur {
+            if isElement(c, namespace, name) { result.append(c) }
+            cur = c.pointee.next
+        }
+        return result
+    }
+
+    static func countChildren(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> Int {
+        var count = 0
+        var cur = node.pointee.children
+        while let c = cur {
+            if isElement(c, namespace, name) { count += 1 }
+            cur = c.pointee.next
+        }
+        return count
+    }
+
+    /// An attribute without a namespace, or nil when absent.
+    static func attribute(_ node: xmlNodePtr, _ name: StaticString) -> String? {
+        guard let attr = xmlHasNsProp(node, name.utf8Start, nil) else { return nil }
+        return attributeValue(attr)
+    }
+
+    static func attributeValue(_ attr: xmlAttrPtr) -> String {
+        var text = ""
+        var cur = attr.pointee.children
+        while let c = cur {
+            if let content = c.pointee.content { text += String(cString: content) }
+            cur = c.pointee.next
+        }
+        return text
+    }
+
+    /// All text of an element: every text and CDATA descendant concatenated; comments and processing
+    /// instructions contribute nothing and never split a value (the 2017 comment-injection attacks).
+    static func text(_ node: xmlNodePtr) -> String {
+        // Fast path: a single text child.
+        if let only = node.pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE, let content = only.pointee.content {
+            return String(cString: content)
+        }
+        guard let content = xmlNodeGetContent(node) else { return "" }
+        defer { cxmlsec_free(content) }
+        return String(cString: content)
+    }
+
+    static func trimmedText(_ node: xmlNodePtr) -> String {
+        text(node).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Deepest element nesting below `node` (node itself is depth 1); stops counting once past `stopAbove`.
+    static func maxDepth(from node: xmlNodePtr, stopAbove: Int) -> Int {
+        var depth = 1
+        var deepest = 1
+        var cur: xmlNodePtr = node
+        while true {
+            if let child = firstElementChild(cur) {
+                cur = child
+                depth += 1
+                if depth > deepest {
+                    deepest = depth
+                    if deepest > stopAbove { return deepest }
+                }
+                continue
+            }
+            // Climb until a next sibling element exists.
+            while true {
+                if cur == node { return deepest }
+                if let sibling = nextElementSibling(cur) { cur = sibling; break }
+                guard let parent = cur.pointee.parent else { return deepest }
+                cur = parent
+                depth -= 1
+            }
+        }
+    }
+
+    @inline(__always)
+    static func firstElementChild(_ node: xmlNodePtr) -> xmlNodePtr? {
+        var cur = node.pointee.children
+        while let c = cur {
+            if c.pointee.type == XML_ELEMENT_NODE { return c }
+            cur = c.pointee.next
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func nextElementSibling(_ node: xmlNodePtr) -> xmlNodePtr? {
+        var cur = node.pointee.next
+        while let c = cur {
+            if c.pointee.type == XML_ELEMENT_NODE { return c }
+            cur = c.pointee.next
+        }
+        return nil
+    }
+}
+
+struct ElementChildren: Sequence, IteratorProtocol {
+    var current: xmlNodePtr?
+    init(first: xmlNodePtr?) { current = first }
+    mutating func next() -> xmlNodePtr? {
+        while let c = current {
+            current = c.pointee.next
+            if c.pointee.type == XML_ELEMENT_NODE { return c }
+        }
+        return nil
+    }
+}
+
+/// Escaping for XML text and attribute values (used by every string the library writes into XML).
+enum XMLEscape {
+    static func text(_ value: String) -> String { escape(value, quotes: false) }
+    static func attribute(_ value: String) -> String { escape(value, quotes: true) }
+
+    private static func escape(_ value: String, quotes: Bool) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"" where quotes: out += "&quot;"
+            case "'" where quotes: out += "&apos;"
+            case "\n" where quotes: out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t" where quotes: out += "&#9;"
+            default:
+                // Characters XML 1.0 cannot carry are dropped rather than emitted as invalid markup.
+                let v = scalar.value
+                if v < 0x20 && v != 0x9 && v != 0xA && v != 0xD { continue }
+                if v == 0xFFFE || v == 0xFFFF { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// Escaping for HTML text and attribute values (the POST-binding form).
+enum HTMLEscape {
+    static func escape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,3 @@
+import SAML
+import X509
+// Certificate-chain policy (issue: attribute mapping and certificate policy) lands here.
