@@ -26,8 +26,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
+            name: "CXMLSecShims",
+            dependencies: ["CXMLSec"]
+        ),
+        .target(
             name: "SAML",
-            dependencies: ["CXMLSec", "CZlib"]
+            dependencies: ["CXMLSec", "CXMLSecShims", "CZlib"]
         ),
         .target(
             name: "SAMLAttributeMapping",

@@ -70,24 +70,6 @@ typedef char16_t UChar;
 
 /* ---------------------------------------------------------------- errors ---------------------------------------- */
 
-/* The last xmlsec error reported on this thread: xmlsec's callback is process-wide, its text is per thread. */
-static __thread char cxmlsec_last_error[320];
-
-static void cxmlsec_error_callback(const char *file, int line, const char *func, const char *errorObject,
-                                   const char *errorSubject, int reason, const char *msg) {
-    (void)file; (void)line;
-    snprintf(cxmlsec_last_error, sizeof(cxmlsec_last_error), "%s%s%s: reason=%d%s%s",
-             func ? func : "", errorSubject ? " " : "", errorSubject ? errorSubject : "",
-             reason, msg ? ": " : "", msg ? msg : "");
-}
-
-static inline void cxmlsec_clear_error(void) {
-    cxmlsec_last_error[0] = 0;
-    ERR_clear_error();
-}
-
-static inline const char *cxmlsec_get_error(void) { return cxmlsec_last_error; }
-
 static void cxmlsec_silent_generic(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
 static void cxmlsec_silent_structured(void *ctx, xmlErrorPtr error) { (void)ctx; (void)error; }
 
@@ -115,7 +97,6 @@ static inline int cxmlsec_initialize(void) {
     if (xmlSecCheckVersion() != 1) return -2;
     if (xmlSecOpenSSLAppInit(NULL) < 0) return -3;
     if (xmlSecOpenSSLInit() < 0) return -4;
-    xmlSecErrorsSetCallback(cxmlsec_error_callback);
     return 0;
 }
 

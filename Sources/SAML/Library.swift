@@ -1,10 +1,12 @@
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// The one global of the library: libxml2, xmlsec and its OpenSSL backend initialised exactly once, thread-safely,
 /// on first use (Swift runs a global's initializer once, under a lock). It also installs an external-entity loader
 /// that refuses every load, so no document can reach the network or the file system.
 let librariesInitialized: Bool = {
     let status = cxmlsec_initialize()
+    cxmlsec_install_error_callback()
     precondition(status == 0, "swift-saml: xmlsec initialisation failed (\(status)); is libxmlsec1-openssl installed?")
     return true
 }()

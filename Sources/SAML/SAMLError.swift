@@ -46,6 +46,10 @@ public enum SAMLError: Error, Hashable, Sendable {
     case multipleAssertions(count: Int)
     /// An Assertion appears somewhere other than directly under the Response (or inside `saml:Advice`).
     case assertionMisplaced(parent: String)
+    /// An element appears where the protocol does not allow it (a nested Response, say).
+    case unexpectedElement(String)
+    /// The Response carries an EncryptedAssertion (or the assertion an EncryptedID) and no decryption key is configured.
+    case encryptedAssertionNotSupported
     /// A required element is missing (`name` is its local name).
     case missingElement(String)
     /// A required attribute is missing or empty.

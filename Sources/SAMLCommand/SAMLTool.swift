@@ -1,7 +1,72 @@
 import ArgumentParser
+import Foundation
 import SAML
 
+/// `saml`: the library's public API from the command line, for admins and black-box tests.
+///
+/// Exit codes: 0 success, 1 the input was rejected (stderr: `error: <code>: <detail>`), 2 usage.
 @main
-struct SAMLTool: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "saml", abstract: "SAML 2.0 service-provider tools.")
+struct SAMLTool: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "saml",
+        abstract: "SAML 2.0 service-provider tools: metadata, AuthnRequests, response verification.",
+        subcommands: [IdPMetadataCommand.self, SPMetadataCommand.self, AuthnRequestCommand.self, VerifyCommand.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as SAMLError {
+            reject(error)
+        } catch let error as Rejection {
+            FileHandle.standardError.write(Data("error: \(error.code): \(error.detail)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+
+    static func reject(_ error: SAMLError) -> Never {
+        FileHandle.standardError.write(Data("error: \(error.code): \(error.detail)\n".utf8))
+        Foundation.exit(1)
+    }
+}
+
+/// A rejection that is not a `SAMLError` (an unreadable file, say).
+struct Rejection: Error {
+    let code: String
+    let detail: String
+}
+
+enum IO {
+    /// The bytes of FILE, or of standard input for `-`.
+    static func read(_ path: String) throws -> [UInt8] {
+        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Rejection(code: "unreadableFile", detail: path)
+        }
+        return Array(data)
+    }
+
+    static func readText(_ path: String) throws -> String {
+        String(decoding: try read(path), as: UTF8.self)
+    }
+
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
 }

@@ -1,0 +1,404 @@
+import Foundation
+internal import CXMLSec
+
+/// One validation of one response: parse, structure, signatures, protocol checks. Synchronous; the replay cache
+/// (async) is consulted by ``ServiceProvider`` afterwards.
+struct ResponseValidator {
+    let sp: ServiceProvider
+    let now: Date
+    let expectedRequestID: String?
+    let relayState: String?
+    let skew: TimeInterval
+
+    init(serviceProvider: ServiceProvider, now: Date, expectedRequestID: String?, relayState: String?) {
+        self.sp = serviceProvider
+        self.now = now
+        self.expectedRequestID = expectedRequestID
+        self.relayState = relayState
+        self.skew = serviceProvider.options.clockSkew
+    }
+
+    struct Outcome {
+        let assertion: VerifiedAssertion
+        let replayKey: String
+        let replayExpiry: Date
+    }
+
+    func validate(_ xml: [UInt8]) throws -> Outcome {
+        let limits = XMLParsingLimits(maxBytes: sp.options.maxResponseBytes, maxDepth: sp.options.maxDepth)
+        let doc = try XMLDocument.parse(xml, limits: limits, checkDepth: false)
+        return try withExtendedLifetime(doc) { try validate(doc) }
+    }
+
+    private func validate(_ doc: XMLDocument) throws -> Outcome {
+        // 1. The root: samlp:Response, SAML 2.0.
+        guard let response = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
+        guard XMLTree.isElement(response, NS.protocolURI, "Response") else {
+            throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(response), name: XMLTree.localName(response))
+        }
+        let version = XMLTree.attribute(response, "Version")
+        guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
+
+        // 2. Status: an IdP-reported failure is reported as such.
+        try checkStatus(response)
+
+        // 3. The whole document's structure; IDs registered on Response and Assertion elements only.
+        let structure = try StructureWalk(document: doc, root: response, maxDepth: sp.options.maxDepth)
+        let assertion = structure.assertion
+
+        // 4. The issuer selects the trusted IdP (and so the only keys that may verify).
+        let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
+        guard let assertionIssuerNode = XMLTree.firstChild(assertion, NS.assertionURI, "Issuer") else {
+            throw SAMLError.missingElement("Issuer")
+        }
+        let assertionIssuer = XMLTree.trimmedText(assertionIssuerNode)
+        let idp = try trustedIdP(for: responseIssuer ?? assertionIssuer)
+        if let responseIssuer, responseIssuer != idp.metadata.entityID {
+            throw SAMLError.issuerMismatch(expected: idp.metadata.entityID, found: responseIssuer)
+        }
+        guard assertionIssuer == idp.metadata.entityID else {
+            throw SAMLError.issuerMismatch(expected: idp.metadata.entityID, found: assertionIssuer)
+        }
+
+        // 5. Signatures: profile first, then xmlsec with the IdP's keys. An invalid signature is fatal wherever it is.
+        let policy = sp.options.algorithmPolicy
+        let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
+        let assertionSignature = XMLTree.firstChild(assertion, NS.dsigURI, "Signature")
+        var signingCertificate: SAMLCertificate?
+        for (signature, parent) in [(responseSignature, response), (assertionSignature, assertion)] {
+            guard let signature else { continue }
+            let parentID = structure.id(of: parent)
+            try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy)
+            try structure.checkReferenceResolves(parentID, to: parent)
+            let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy)
+            // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
+            try structure.checkReferenceResolves(parentID, to: parent)
+            signingCertificate = signingCertificate ?? certificate
+        }
+        let signed = VerifiedAssertion.SignedParts(response: responseSignature != nil, assertion: assertionSignature != nil)
+        switch sp.options.signatureRequirement {
+        case .assertionOrResponse:
+            guard signed.response || signed.assertion else { throw SAMLError.signatureMissing(.responseOrAssertion) }
+        case .assertion:
+            guard signed.assertion else { throw SAMLError.signatureMissing(.assertion) }
+        case .response:
+            guard signed.response else { throw SAMLError.signatureMissing(.response) }
+        case .both:
+            guard signed.response else { throw SAMLError.signatureMissing(.response) }
+            guard signed.assertion else { throw SAMLError.signatureMissing(.assertion) }
+        }
+        guard let signingCertificate else { throw SAMLError.signatureMissing(.responseOrAssertion) }
+
+        // 6. Response: Destination and InResponseTo.
+        let destination = XMLTree.attribute(response, "Destination")
+        if let destination {
+            guard sp.assertionConsumerServiceURLs.contains(where: { URLMatching.matches(destination, $0) }) else {
+                throw SAMLError.destinationMismatch(expected: sp.assertionConsumerServiceURLs, found: destination)
+            }
+        } else if signed.response {
+            throw SAMLError.destinationMismatch(expected: sp.assertionConsumerServiceURLs, found: nil)
+        }
+        let inResponseTo = XMLTree.attribute(response, "InResponseTo")
+        try checkInResponseTo(inResponseTo)
+        if let issueInstant = XMLTree.attribute(response, "IssueInstant") { _ = try XSDateTime.parse(issueInstant) }
+        else { throw SAMLError.missingAttribute(element: "Response", attribute: "IssueInstant") }
+
+        // 7. The assertion, read from the verified node.
+        return try readAssertion(assertion, document: doc, idp: idp, issuer: assertionIssuer, signed: signed,
+                                 signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: structure)
+    }
+
+    // MARK: - Status
+
+    private func checkStatus(_ response: xmlNodePtr) throws {
+        guard let status = XMLTree.firstChild(response, NS.protocolURI, "Status") else { throw SAMLError.missingElement("Status") }
+        guard let code = XMLTree.firstChild(status, NS.protocolURI, "StatusCode") else { throw SAMLError.missingElement("StatusCode") }
+        let value = XMLTree.attribute(code, "Value") ?? ""
+        guard value != "urn:oasis:names:tc:SAML:2.0:status:Success" else { return }
+        var subCodes: [String] = []
+        var cur = XMLTree.firstChild(code, NS.protocolURI, "StatusCode")
+        while let sub = cur, subCodes.count < 8 {
+            subCodes.append(XMLTree.attribute(sub, "Value") ?? "")
+            cur = XMLTree.firstChild(sub, NS.protocolURI, "StatusCode")
+        }
+        let message = XMLTree.firstChild(status, NS.protocolURI, "StatusMessage").map(XMLTree.trimmedText)
+        throw SAMLError.statusNotSuccess(code: value, subCodes: subCodes, message: message)
+    }
+
+    // MARK: - Issuer
+
+    private func trustedIdP(for issuer: String) throws -> TrustedIdP {
+        if let idp = sp.identityProviders[issuer] { return idp }
+        if sp.identityProviders.count == 1, let only = sp.identityProviders.values.first {
+            throw SAMLError.issuerMismatch(expected: only.metadata.entityID, found: issuer)
+        }
+        throw SAMLError.unknownIssuer(issuer)
+    }
+
+    // MARK: - InResponseTo
+
+    private func checkInResponseTo(_ found: String?) throws {
+        if let expectedRequestID {
+            guard found == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: found) }
+        } else {
+            // No request outstanding: only an IdP-initiated response, and only when allowed.
+            if let found { throw SAMLError.inResponseToMismatch(expected: nil, found: found) }
+            guard sp.options.allowUnsolicitedResponses else { throw SAMLError.unsolicitedResponse }
+        }
+    }
+
+    // MARK: - Assertion
+
+    private func time(_ node: xmlNodePtr, _ name: StaticString) throws -> Date? {
+        guard let text = XMLTree.attribute(node, name) else { return nil }
+        return try XSDateTime.parse(text)
+    }
+
+    private func readAssertion(_ assertion: xmlNodePtr, document: XMLDocument, idp: TrustedIdP, issuer: String,
+                               signed: VerifiedAssertion.SignedParts, signingCertificate: SAMLCertificate,
+                               inResponseTo: String?, structure: StructureWalk) throws -> Outcome {
+        let version = XMLTree.attribute(assertion, "Version")
+        guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
+        guard XMLTree.attribute(assertion, "IssueInstant").flatMap(XSDateTime.parseOrNil) != nil else {
+            throw SAMLError.invalidTime(XMLTree.attribute(assertion, "IssueInstant") ?? "")
+        }
+        let assertionID = structure.id(of: assertion)
+
+        // Subject and NameID.
+        guard let subject = XMLTree.firstChild(assertion, NS.assertionURI, "Subject") else { throw SAMLError.missingNameID }
+        if XMLTree.firstChild(subject, NS.assertionURI, "EncryptedID") != nil { throw SAMLError.encryptedAssertionNotSupported }
+        guard let nameIDNode = XMLTree.firstChild(subject, NS.assertionURI, "NameID") else { throw SAMLError.missingNameID }
+        let nameIDValue = XMLTree.trimmedText(nameIDNode)
+        guard !nameIDValue.isEmpty else { throw SAMLError.missingNameID }
+        let nameID = VerifiedAssertion.NameID(
+            value: nameIDValue,
+            format: XMLTree.attribute(nameIDNode, "Format").map(NameIDFormat.init(rawValue:)),
+            nameQualifier: XMLTree.attribute(nameIDNode, "NameQualifier"),
+            spNameQualifier: XMLTree.attribute(nameIDNode, "SPNameQualifier"))
+
+        // A bearer SubjectConfirmation that satisfies every check.
+        let bearer = XMLTree.childrenNamed(subject, NS.assertionURI, "SubjectConfirmation")
+            .filter { XMLTree.attribute($0, "Method") == "urn:oasis:names:tc:SAML:2.0:cm:bearer" }
+        guard !bearer.isEmpty else { throw SAMLError.noBearerSubjectConfirmation }
+        var firstFailure: Error?
+        var confirmationExpiry: Date?
+        for confirmation in bearer {
+            do {
+                confirmationExpiry = try checkBearer(confirmation)
+                firstFailure = nil
+                break
+            } catch {
+                if firstFailure == nil { firstFailure = error }
+            }
+        }
+        if let firstFailure { throw firstFailure }
+
+        // Conditions.
+        guard let conditions = XMLTree.firstChild(assertion, NS.assertionURI, "Conditions") else { throw SAMLError.missingAudienceRestriction }
+        let notBefore = try time(conditions, "NotBefore")
+        let notOnOrAfter = try time(conditions, "NotOnOrAfter")
+        if let notBefore, notBefore > now.addingTimeInterval(skew) { throw SAMLError.assertionNotYetValid(notBefore: notBefore, now: now) }
+        if let notOnOrAfter, notOnOrAfter <= now.addingTimeInterval(-skew) { throw SAMLError.assertionExpired(notOnOrAfter: notOnOrAfter, now: now) }
+        let restrictions = XMLTree.childrenNamed(conditions, NS.assertionURI, "AudienceRestriction")
+        guard !restrictions.isEmpty else { throw SAMLError.missingAudienceRestriction }
+        var audiences: [String] = []
+        for restriction in restrictions {
+            let names = XMLTree.childrenNamed(restriction, NS.assertionURI, "Audience").map(XMLTree.trimmedText)
+            guard names.contains(sp.entityID) else { throw SAMLError.audienceMismatch(expected: sp.entityID, found: names) }
+            for name in names where !audiences.contains(name) { audiences.append(name) }
+        }
+
+        // AuthnStatement.
+        guard let authn = XMLTree.firstChild(assertion, NS.assertionURI, "AuthnStatement") else { throw SAMLError.missingAuthnStatement }
+        guard let authnInstant = try time(authn, "AuthnInstant") else {
+            throw SAMLError.missingAttribute(element: "AuthnStatement", attribute: "AuthnInstant")
+        }
+        let sessionNotOnOrAfter = try time(authn, "SessionNotOnOrAfter")
+        if let sessionNotOnOrAfter, sessionNotOnOrAfter <= now.addingTimeInterval(-skew) {
+            throw SAMLError.sessionExpired(sessionNotOnOrAfter: sessionNotOnOrAfter, now: now)
+        }
+        let classRef = XMLTree.firstChild(authn, NS.assertionURI, "AuthnContext")
+            .flatMap { XMLTree.firstChild($0, NS.assertionURI, "AuthnContextClassRef") }
+            .map(XMLTree.trimmedText)
+
+        // Attributes.
+        var attributes: [VerifiedAssertion.Attribute] = []
+        for statement in XMLTree.childrenNamed(assertion, NS.assertionURI, "AttributeStatement") {
+            for node in XMLTree.children(statement) {
+                if XMLTree.isElement(node, NS.assertionURI, "EncryptedAttribute") { throw SAMLError.encryptedAssertionNotSupported }
+                guard XMLTree.isElement(node, NS.assertionURI, "Attribute") else { continue }
+                guard let name = XMLTree.attribute(node, "Name"), !name.isEmpty else {
+                    throw SAMLError.missingAttribute(element: "Attribute", attribute: "Name")
+                }
+                let values = XMLTree.childrenNamed(node, NS.assertionURI, "AttributeValue").map(XMLTree.text)
+                attributes.append(.init(name: name, nameFormat: XMLTree.attribute(node, "NameFormat"),
+                                        friendlyName: XMLTree.attribute(node, "FriendlyName"), values: values))
+            }
+        }
+
+        guard let canonical = document.canonicalXML(of: assertion) else {
+            throw SAMLError.signatureVerificationFailed(detail: "canonicalization of the assertion failed")
+        }
+        let verified = VerifiedAssertion(
+            issuer: issuer, assertionID: assertionID, nameID: nameID,
+            sessionIndex: XMLTree.attribute(authn, "SessionIndex"), authnInstant: authnInstant,
+            authnContextClassRef: classRef, sessionNotOnOrAfter: sessionNotOnOrAfter,
+            notBefore: notBefore, notOnOrAfter: notOnOrAfter, audiences: audiences, attributes: attributes,
+            inResponseTo: inResponseTo, relayState: relayState, signed: signed,
+            signingCertificate: signingCertificate, canonicalXML: canonical)
+        // Remember the assertion until the later of its expiries (plus skew): replays are refused until then.
+        let expiry = [notOnOrAfter, confirmationExpiry].compactMap { $0 }.max() ?? now.addingTimeInterval(3600)
+        return Outcome(assertion: verified, replayKey: idp.metadata.entityID + "\n" + assertionID,
+                       replayExpiry: expiry.addingTimeInterval(skew))
+    }
+
+    /// Checks one bearer SubjectConfirmation; returns its NotOnOrAfter.
+    private func checkBearer(_ confirmation: xmlNodePtr) throws -> Date {
+        guard let data = XMLTree.firstChild(confirmation, NS.assertionURI, "SubjectConfirmationData") else {
+            throw SAMLError.subjectConfirmationMissingNotOnOrAfter
+        }
+        if XMLTree.attribute(data, "NotBefore") != nil { throw SAMLError.subjectConfirmationNotBefore }
+        guard let notOnOrAfter = try time(data, "NotOnOrAfter") else { throw SAMLError.subjectConfirmationMissingNotOnOrAfter }
+        guard notOnOrAfter > now.addingTimeInterval(-skew) else {
+            throw SAMLError.subjectConfirmationExpired(notOnOrAfter: notOnOrAfter, now: now)
+        }
+        let recipient = XMLTree.attribute(data, "Recipient")
+        guard let recipient, sp.assertionConsumerServiceURLs.contains(where: { URLMatching.matches(recipient, $0) }) else {
+            throw SAMLError.recipientMismatch(expected: sp.assertionConsumerServiceURLs, found: recipient)
+        }
+        let inResponseTo = XMLTree.attribute(data, "InResponseTo")
+        if let expectedRequestID {
+            guard inResponseTo == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
+        } else if let inResponseTo {
+            throw SAMLError.inResponseToMismatch(expected: nil, found: inResponseTo)
+        }
+        return notOnOrAfter
+    }
+}
+
+/// One pass over every element of a response: depth, IDs, the place of every Signature and Assertion.
+struct StructureWalk {
+    let assertion: xmlNodePtr
+    private let ids: [String: xmlNodePtr]
+    private let doc: XMLDocument
+
+    init(document doc: XMLDocument, root: xmlNodePtr, maxDepth: Int) throws {
+        self.doc = doc
+        var xmlIDFound = false
+        var invalidID: String??
+        var duplicate: String?
+        var ids: [String: xmlNodePtr] = [:]
+        var otherIDValues: [(String, xmlNodePtr)] = []
+        var misplacedSignature: xmlNodePtr?
+        var doubleSigned = false
+        var nestedResponse: xmlNodePtr?
+        var topLevel: [xmlNodePtr] = []
+        var misplacedAssertion: xmlNodePtr?
+
+        // Iterative pre-order walk with an explicit depth (no recursion: depth is attacker-controlled).
+        var node: xmlNodePtr? = root
+        var depth = 1
+        while let current = node {
+            if depth > maxDepth { throw SAMLError.documentTooDeep(limit: maxDepth) }
+            // Attributes: xml:id anywhere; ID-like attributes remembered for collision checks.
+            var attr = current.pointee.properties
+            while let a = attr {
+                let name = a.pointee.name
+                if let ns = a.pointee.ns, let href = ns.pointee.href {
+                    if xmlStrEqual(href, NS.xmlURI.utf8Start) != 0 && xmlStrEqual(name, "id") != 0 { xmlIDFound = true }
+                } else if let name, xmlStrcasecmp(name, "id") == 0 {
+                    otherIDValues.append((XMLTree.attributeValue(a), current))
+                }
+                attr = a.pointee.next
+            }
+            let isResponse = XMLTree.isElement(current, NS.protocolURI, "Response")
+            let isAssertion = XMLTree.isElement(current, NS.assertionURI, "Assertion")
+            if isResponse || isAssertion {
+                if let value = XMLTree.attribute(current, "ID") {
+                    if !RequestID.isNCName(value) { if invalidID == nil { invalidID = .some(value) } }
+                    else if ids[value] != nil { if duplicate == nil { duplicate = value } }
+                    else { ids[value] = current }
+                } else if invalidID == nil {
+                    invalidID = .some(nil)
+                }
+                if isResponse && current != root && nestedResponse == nil { nestedResponse = current }
+            }
+            if isAssertion || XMLTree.isElement(current, NS.assertionURI, "EncryptedAssertion") {
+                if current.pointee.parent == root {
+                    topLevel.append(current)
+                } else if !StructureWalk.insideAdvice(current, root: root), misplacedAssertion == nil {
+                    misplacedAssertion = current
+                }
+            }
+            if XMLTree.isElement(current, NS.dsigURI, "Signature") {
+                let parent = current.pointee.parent!
+                let parentOK = XMLTree.isElement(parent, NS.protocolURI, "Response") || XMLTree.isElement(parent, NS.assertionURI, "Assertion")
+                if !parentOK, misplacedSignature == nil { misplacedSignature = parent }
+                if XMLTree.countChildren(parent, NS.dsigURI, "Signature") > 1 { doubleSigned = true }
+            }
+            // Next node in document order.
+            if let child = XMLTree.firstElementChild(current) {
+                node = child
+                depth += 1
+                continue
+            }
+            var climb: xmlNodePtr? = current
+            node = nil
+            while let c = climb, c != root {
+                if let sibling = XMLTree.nextElementSibling(c) { node = sibling; break }
+                climb = c.pointee.parent
+                depth -= 1
+            }
+        }
+
+        if xmlIDFound { throw SAMLError.xmlIDForbidden }
+        if let invalidID { throw SAMLError.invalidID(invalidID) }
+        if let duplicate { throw SAMLError.duplicateID(duplicate) }
+        for (value, owner) in otherIDValues {
+            // `Id`, `id` or a second `ID` elsewhere carrying a registered value: libxml2 or xmlsec could resolve it.
+            if let registered = ids[value], registered != owner { throw SAMLError.duplicateID(value) }
+        }
+        if let misplacedSignature { throw SAMLError.signatureMisplaced(parent: XMLTree.qualifiedName(misplacedSignature)) }
+        if doubleSigned { throw SAMLError.multipleSignatures }
+        if let nestedResponse { throw SAMLError.unexpectedElement(XMLTree.qualifiedName(nestedResponse)) }
+        if topLevel.isEmpty { throw SAMLError.missingAssertion }
+        if topLevel.count > 1 { throw SAMLError.multipleAssertions(count: topLevel.count) }
+        if let misplacedAssertion {
+            throw SAMLError.assertionMisplaced(parent: misplacedAssertion.pointee.parent.map(XMLTree.qualifiedName) ?? "")
+        }
+        if XMLTree.isElement(topLevel[0], NS.assertionURI, "EncryptedAssertion") { throw SAMLError.encryptedAssertionNotSupported }
+        self.assertion = topLevel[0]
+        self.ids = ids
+
+        // Register exactly these IDs with libxml2, so that xmlsec resolves `#ID` to them and to nothing else.
+        for (value, owner) in ids {
+            guard let attr = xmlHasNsProp(owner, "ID", nil), xmlAddID(nil, doc.pointer, value, attr) != nil else {
+                throw SAMLError.duplicateID(value)
+            }
+        }
+    }
+
+    /// The registered ID of a Response or Assertion.
+    func id(of node: xmlNodePtr) -> String {
+        XMLTree.attribute(node, "ID") ?? ""
+    }
+
+    /// `#id` resolves (through libxml2's ID table, as xmlsec resolves it) to exactly `node`.
+    func checkReferenceResolves(_ id: String, to node: xmlNodePtr) throws {
+        guard let attr = xmlGetID(doc.pointer, id), attr.pointee.parent == node else {
+            throw SAMLError.referenceURIMismatch(expected: "#" + id, found: "#" + id)
+        }
+    }
+
+    private static func insideAdvice(_ node: xmlNodePtr, root: xmlNodePtr) -> Bool {
+        // Allowed: Response/Assertion/Advice/(Assertion/Advice/)*Assertion.
+        var cur = node.pointee.parent
+        var sawAdvice = false
+        while let c = cur, c != root {
+            if XMLTree.isElement(c, NS.assertionURI, "Advice") { sawAdvice = true }
+            else if !XMLTree.isElement(c, NS.assertionURI, "Assertion") { return false }
+            cur = c.pointee.parent
+        }
+        return sawAdvice
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The Assertion Consumer Service side of an SP: built once from configuration, shared by every request.
+///
+/// ```swift
+/// let idp = try IdPMetadata(xml: metadataBytes)
+/// let sp = try ServiceProvider(entityID: "https://app.example.com/saml/metadata",
+///                              assertionConsumerServiceURLs: ["https://app.example.com/saml/acs"],
+///                              identityProviders: [idp])
+/// let assertion = try await sp.validate(samlResponse: form["SAMLResponse"], expectedRequestID: storedID)
+/// ```
+public struct ServiceProvider: Sendable {
+    /// Which signatures a response must carry. Each demands at least one valid signature covering the assertion;
+    /// none allows an unsigned one.
+    public enum SignatureRequirement: String, Sendable, Hashable, Codable {
+        /// The assertion signed, or the whole response (the default; what IdPs send by default).
+        case assertionOrResponse
+        /// The assertion itself must be signed.
+        case assertion
+        /// The response must be signed.
+        case response
+        /// Both must be signed.
+        case both
+    }
+
+    /// Options, strict by default; each relaxation is named.
+    public struct Options: Sendable, Hashable {
+        /// Tolerance applied to every time comparison (default 180 s).
+        public var clockSkew: TimeInterval = 180
+        /// Accept IdP-initiated responses (no InResponseTo). Default false.
+        public var allowUnsolicitedResponses = false
+        public var signatureRequirement: SignatureRequirement = .assertionOrResponse
+        /// Signature algorithms accepted (default RSA/ECDSA with SHA-256/384/512).
+        public var signatureAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.strongDefaults
+        /// Digest algorithms accepted (default SHA-256/384/512).
+        public var digestAlgorithms: Set<DigestAlgorithm> = DigestAlgorithm.strongDefaults
+        /// Accept RSA-SHA1/ECDSA-SHA1 signatures and SHA-1 digests. Default false.
+        public var allowSHA1 = false
+        /// Largest decoded response accepted, in bytes (default 256 KiB).
+        public var maxResponseBytes = 256 * 1024
+        /// Deepest element nesting accepted (default 64).
+        public var maxDepth = 64
+
+        public init() {}
+
+        var algorithmPolicy: AlgorithmPolicy {
+            var signatures = signatureAlgorithms
+            var digests = digestAlgorithms
+            if allowSHA1 {
+                signatures.formUnion([.rsaSHA1, .ecdsaSHA1])
+                digests.insert(.sha1)
+            } else {
+                signatures.subtract([.rsaSHA1, .ecdsaSHA1])
+                digests.remove(.sha1)
+            }
+            return AlgorithmPolicy(signatureAlgorithms: signatures, digestAlgorithms: digests)
+        }
+    }
+
+    /// The SP's entityID (the Audience it expects).
+    public let entityID: String
+    /// The ACS URLs responses may be addressed to (Destination and Recipient).
+    public let assertionConsumerServiceURLs: [String]
+    public let options: Options
+    let identityProviders: [String: TrustedIdP]
+    let clock: any SAMLClock
+    let replayCache: any ReplayCache
+
+    /// - Parameters:
+    ///   - entityID: the SP's entityID.
+    ///   - assertionConsumerServiceURLs: every URL the SP receives responses at, from configuration (never from
+    ///     the request, which a proxy may have rewritten).
+    ///   - identityProviders: the trusted IdPs; a response's Issuer selects one, and only its certificates verify.
+    ///   - options: see ``Options``.
+    ///   - clock: the wall clock for every time check.
+    ///   - replayCache: where accepted assertion IDs are remembered; an ``InMemoryReplayCache`` on `clock` by default.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (no IdP, no ACS URL, duplicate entityIDs, an IdP without
+    ///   signing certificates), ``SAMLError/invalidCertificate(_:)``.
+    public init(entityID: String, assertionConsumerServiceURLs: [String], identityProviders: [IdPMetadata],
+                options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil) throws {
+        guard !entityID.isEmpty else { throw SAMLError.invalidConfiguration("empty SP entityID") }
+        guard !assertionConsumerServiceURLs.isEmpty else { throw SAMLError.invalidConfiguration("no ACS URL") }
+        for url in assertionConsumerServiceURLs { _ = try EndpointURL.validate(url) }
+        guard !identityProviders.isEmpty else { throw SAMLError.invalidConfiguration("no trusted IdP") }
+        var trusted: [String: TrustedIdP] = [:]
+        for idp in identityProviders {
+            guard trusted[idp.entityID] == nil else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) configured twice") }
+            guard !idp.signingCertificates.isEmpty else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) has no signing certificate") }
+            trusted[idp.entityID] = try TrustedIdP(metadata: idp)
+        }
+        guard options.clockSkew >= 0, options.maxResponseBytes > 0, options.maxDepth > 0 else {
+            throw SAMLError.invalidConfiguration("negative skew or non-positive limits")
+        }
+        self.entityID = entityID
+        self.assertionConsumerServiceURLs = assertionConsumerServiceURLs
+        self.options = options
+        self.identityProviders = trusted
+        self.clock = clock
+        self.replayCache = replayCache ?? InMemoryReplayCache(clock: clock)
+    }
+
+    /// The trusted IdPs' metadata.
+    public var trustedIdentityProviders: [IdPMetadata] { identityProviders.values.map(\.metadata) }
+
+    /// Validates a POSTed `SAMLResponse` completely and returns the verified assertion.
+    ///
+    /// - Parameters:
+    ///   - samlResponse: the base64 value of the `SAMLResponse` form field.
+    ///   - relayState: the form's RelayState, carried into the result untouched.
+    ///   - expectedRequestID: the ID of the AuthnRequest this response answers; nil for IdP-initiated login
+    ///     (accepted only with ``Options/allowUnsolicitedResponses``).
+    /// - Throws: a ``SAMLError`` naming the first failed check (see the Security Model article for the order).
+    public func validate(samlResponse: String, relayState: String? = nil, expectedRequestID: String?) async throws -> VerifiedAssertion {
+        let trimmed = samlResponse.utf8
+        guard !trimmed.isEmpty else { throw SAMLError.emptyInput }
+        // Base64 is 4/3 of the bytes, plus line breaks; refuse before decoding anything larger.
+        let encodedLimit = options.maxResponseBytes / 3 * 4 + options.maxResponseBytes / 38 + 8
+        guard trimmed.count <= encodedLimit else { throw SAMLError.inputTooLarge(limit: options.maxResponseBytes, size: trimmed.count * 3 / 4) }
+        let xml = try Base64.decode(trimmed)
+        return try await validate(responseXML: xml, relayState: relayState, expectedRequestID: expectedRequestID)
+    }
+
+    /// Validates a response given as its decoded XML bytes (see ``validate(samlResponse:relayState:expectedRequestID:)``).
+    public func validate(responseXML: [UInt8], relayState: String? = nil, expectedRequestID: String?) async throws -> VerifiedAssertion {
+        let now = clock.now()
+        let outcome = try ResponseValidator(serviceProvider: self, now: now, expectedRequestID: expectedRequestID, relayState: relayState)
+            .validate(responseXML)
+        guard try await replayCache.insertIfAbsent(outcome.replayKey, expiresAt: outcome.replayExpiry) else {
+            throw SAMLError.replayDetected(assertionID: outcome.assertion.assertionID)
+        }
+        return outcome.assertion
+    }
+}
+
+/// A trusted IdP with its keys parsed once. Immutable, so `Sendable` (see ``VerificationKey``).
+final class TrustedIdP: Sendable {
+    let metadata: IdPMetadata
+    let keys: [VerificationKey]
+
+    init(metadata: IdPMetadata) throws {
+        self.metadata = metadata
+        self.keys = try metadata.signingCertificates.map { try VerificationKey(certificate: $0) }
+    }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import SAML
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify and validate a SAML Response the way an ACS does; print the assertion as JSON.",
+        discussion: """
+            RESPONSE_FILE holds raw XML, the base64 SAMLResponse value, or a form body SAMLResponse=...&RelayState=...
+            Exit 0 with the assertion as JSON; exit 1 with {"rejected": "<error case>", "detail": "..."} on stdout
+            and one line on stderr; exit 2 on usage errors.
+            """
+    )
+
+    @Argument(help: "The response file, or - for standard input.")
+    var responseFile: String
+
+    @Option(name: .customLong("idp-metadata"), help: "The trusted IdP's metadata file.")
+    var idpMetadata: String?
+
+    @Option(name: .customLong("idp-entity-id"), help: "The IdP's entityID (selects it from an aggregate; required with --idp-cert).")
+    var idpEntityID: String?
+
+    @Option(name: .customLong("idp-cert"), help: "A trusted IdP signing certificate (PEM) instead of metadata; repeatable.")
+    var idpCerts: [String] = []
+
+    @Option(name: .customLong("sp-entity-id"), help: "The SP's entityID (the expected Audience).")
+    var spEntityID: String
+
+    @Option(name: .customLong("acs-url"), help: "The SP's ACS URL (expected Destination and Recipient); repeatable.")
+    var acsURLs: [String]
+
+    @Option(name: .customLong("in-response-to"), help: "The ID of the AuthnRequest this response answers.")
+    var inResponseTo: String?
+
+    @Flag(name: .customLong("allow-idp-initiated"), help: "Accept unsolicited (IdP-initiated) responses.")
+    var allowIdPInitiated = false
+
+    @Option(name: .long, help: "Validate as of this instant (ISO 8601), instead of now.")
+    var now: String?
+
+    @Option(name: .customLong("clock-skew"), help: "Allowed clock skew in seconds (default 180).")
+    var clockSkew: Double?
+
+    @Flag(name: .customLong("allow-sha1"), help: "Accept SHA-1 signatures and digests.")
+    var allowSHA1 = false
+
+    @Option(name: .customLong("require"), help: "Required signatures: assertionOrResponse (default), assertion, response, both.")
+    var require: String?
+
+    func validate() throws {
+        guard !acsURLs.isEmpty else { throw ValidationError("--acs-url is required") }
+        guard (idpMetadata == nil) != idpCerts.isEmpty else { throw ValidationError("give --idp-metadata or --idp-cert, not both") }
+        if !idpCerts.isEmpty && idpEntityID == nil { throw ValidationError("--idp-cert needs --idp-entity-id") }
+        if inResponseTo != nil && allowIdPInitiated { throw ValidationError("--in-response-to and --allow-idp-initiated exclude each other") }
+        if let require, ServiceProvider.SignatureRequirement(rawValue: require) == nil { throw ValidationError("unknown --require \(require)") }
+        if let now, Self.parseInstant(now) == nil { throw ValidationError("--now is not an ISO 8601 instant") }
+    }
+
+    static func parseInstant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    struct Output: Encodable {
+        struct NameID: Encodable { let value: String; let format: String? }
+        let issuer: String
+        let nameID: NameID
+        let sessionIndex: String?
+        let authnInstant: Date
+        let notOnOrAfter: Date?
+        let audiences: [String]
+        let attributes: [String: [String]]
+        let relayState: String?
+    }
+
+    struct RejectedOutput: Encodable {
+        let rejected: String
+        let detail: String
+    }
+
+    func run() async throws {
+        let input = try IO.read(responseFile)
+        let (responseValue, relayState) = try Self.extract(input)
+        let idp: IdPMetadata
+        if let idpMetadata {
+            idp = try IdPMetadata(xml: try IO.read(idpMetadata), entityID: idpEntityID)
+        } else {
+            idp = IdPMetadata(entityID: idpEntityID!, signingCertificates: try idpCerts.map { try SAMLCertificate(pem: try IO.readText($0)) })
+        }
+        var options = ServiceProvider.Options()
+        options.allowUnsolicitedResponses = allowIdPInitiated
+        options.allowSHA1 = allowSHA1
+        if let clockSkew { options.clockSkew = clockSkew }
+        if let require { options.signatureRequirement = ServiceProvider.SignatureRequirement(rawValue: require)! }
+        let clock: any SAMLClock = now.flatMap(Self.parseInstant).map { FixedClock($0) as any SAMLClock } ?? SystemClock()
+        let sp = try ServiceProvider(entityID: spEntityID, assertionConsumerServiceURLs: acsURLs, identityProviders: [idp],
+                                     options: options, clock: clock)
+        do {
+            let assertion: VerifiedAssertion
+            switch responseValue {
+            case .xml(let bytes):
+                assertion = try await sp.validate(responseXML: bytes, relayState: relayState, expectedRequestID: inResponseTo)
+            case .base64(let text):
+                assertion = try await sp.validate(samlResponse: text, relayState: relayState, expectedRequestID: inResponseTo)
+            }
+            var attributes: [String: [String]] = [:]
+            for attribute in assertion.attributes { attributes[attribute.name, default: []].append(contentsOf: attribute.values) }
+            try IO.printJSON(Output(
+                issuer: assertion.issuer,
+                nameID: .init(value: assertion.nameID.value, format: assertion.nameID.format?.rawValue),
+                sessionIndex: assertion.sessionIndex, authnInstant: assertion.authnInstant,
+                notOnOrAfter: assertion.notOnOrAfter, audiences: assertion.audiences, attributes: attributes,
+                relayState: assertion.relayState))
+        } catch let error as SAMLError {
+            try IO.printJSON(RejectedOutput(rejected: error.code, detail: error.detail))
+            SAMLTool.reject(error)
+        }
+    }
+
+    enum ResponseValue {
+        case xml([UInt8])
+        case base64(String)
+    }
+
+    /// Raw XML, a base64 value, or a form body: decided from the first meaningful bytes.
+    static func extract(_ input: [UInt8]) throws -> (ResponseValue, String?) {
+        var bytes = input[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        while let first = bytes.first, first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 { bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: "<") { return (.xml(Array(bytes)), nil) }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.contains("SAMLResponse=") {
+            var value: String?
+            var relay: String?
+            for pair in text.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(parts[0])
+                let raw = parts.count > 1 ? String(parts[1]) : ""
+                let decoded = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+                if name == "SAMLResponse" {
+                    guard value == nil else { throw Rejection(code: "invalidForm", detail: "SAMLResponse appears twice") }
+                    value = decoded
+                } else if name == "RelayState" {
+                    relay = decoded
+                }
+            }
+            return (.base64(value ?? ""), relay)
+        }
+        return (.base64(text), nil)
+    }
+}
