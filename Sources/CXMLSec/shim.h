@@ -240,6 +240,10 @@ static inline void cxmlsec_dsig_restrict(xmlSecDSigCtxPtr ctx) {
     ctx->keyInfoReadCtx.maxEncryptedKeyLevel = 0;
 }
 
+static inline void cxmlsec_dsig_allow_empty_uri(xmlSecDSigCtxPtr ctx) {
+    ctx->enabledReferenceUris = xmlSecTransformUriTypeSameDocument | xmlSecTransformUriTypeEmpty;
+}
+
 static inline void cxmlsec_dsig_set_sign_defaults(xmlSecDSigCtxPtr ctx) {
     ctx->keyInfoWriteCtx.flags = 0;
 }

@@ -22,6 +22,11 @@ public struct SAMLCertificate: Sendable, Hashable {
     public init(base64: String) throws {
         let bytes: [UInt8]
         do { bytes = try Base64.decode(base64) } catch { throw SAMLError.invalidCertificate("X509Certificate is not base64") }
+        // Some metadata in the wild base64-encodes a whole PEM text; the certificate inside is still the one published.
+        if bytes.starts(with: Array("-----BEGIN CERTIFICATE-----".utf8)) {
+            try self.init(pem: String(decoding: bytes, as: UTF8.self))
+            return
+        }
         try self.init(der: bytes)
     }
 

@@ -16,7 +16,9 @@ enum SignatureVerifier {
     /// The profile checks (saml-core §5.4), reading strictly the Signature's own children: one SignedInfo, one
     /// Reference whose URI is `#` + the parent's ID, only enveloped-signature and exclusive c14n transforms, no
     /// Object, algorithms on the allow-list.
-    static func checkProfile(_ signature: xmlNodePtr, parentID: String, policy: AlgorithmPolicy) throws {
+    /// - Returns: true when the reference is `URI=""` (the whole document), allowed only with `allowEmptyURI`.
+    @discardableResult
+    static func checkProfile(_ signature: xmlNodePtr, parentID: String, policy: AlgorithmPolicy, allowEmptyURI: Bool = false) throws -> Bool {
         var signedInfos: [xmlNodePtr] = []
         var signatureValues: [xmlNodePtr] = []
         for child in XMLTree.children(signature) {
@@ -54,7 +56,8 @@ enum SignatureVerifier {
         let reference = references[0]
         let expectedURI = "#" + parentID
         let uri = XMLTree.attribute(reference, "URI")
-        guard uri == expectedURI else { throw SAMLError.referenceURIMismatch(expected: expectedURI, found: uri) }
+        let wholeDocument = allowEmptyURI && uri == ""
+        guard uri == expectedURI || wholeDocument else { throw SAMLError.referenceURIMismatch(expected: expectedURI, found: uri) }
 
         var transforms: xmlNodePtr?
         var digestMethods: [xmlNodePtr] = []
@@ -96,13 +99,14 @@ enum SignatureVerifier {
         guard policy.signatureAlgorithms.contains(signatureAlgorithm) else { throw SAMLError.algorithmNotAllowed(signatureAlgorithm.rawValue) }
         let digestAlgorithm = DigestAlgorithm(rawValue: XMLTree.attribute(digestMethods[0], "Algorithm") ?? "")
         guard policy.digestAlgorithms.contains(digestAlgorithm) else { throw SAMLError.algorithmNotAllowed(digestAlgorithm.rawValue) }
+        return wholeDocument
     }
 
     /// Verifies `signature` with each trusted key in turn (key rollover). Only keys from configuration are used:
     /// xmlsec ignores KeyInfo when the key is preset, and its keys manager is never consulted.
     /// Success means xmlsec returned 0 and its status is "succeeded".
     /// - Returns: the certificate whose key verified the signature.
-    static func verify(_ signature: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy) throws -> SAMLCertificate {
+    static func verify(_ signature: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, allowEmptyURI: Bool = false) throws -> SAMLCertificate {
         var sawInvalidValue = false
         var failure: String?
         for key in keys {
@@ -110,6 +114,7 @@ enum SignatureVerifier {
             guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError.signatureVerificationFailed(detail: "xmlSecDSigCtxCreate failed") }
             defer { xmlSecDSigCtxDestroy(ctx) }
             cxmlsec_dsig_restrict(ctx)
+            if allowEmptyURI { cxmlsec_dsig_allow_empty_uri(ctx) }
             guard enableTransforms(ctx, policy: policy) else { throw SAMLError.signatureVerificationFailed(detail: "cannot restrict transforms") }
             cxmlsec_dsig_lend_key(ctx, key.key)
             let ret = xmlSecDSigCtxVerify(ctx, signature)

@@ -68,11 +68,12 @@ struct ResponseValidator {
         for (signature, parent) in [(responseSignature, response), (assertionSignature, assertion)] {
             guard let signature else { continue }
             let parentID = structure.id(of: parent)
-            try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy)
-            try structure.checkReferenceResolves(parentID, to: parent)
-            let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy)
+            let wholeDocument = try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy,
+                                                                   allowEmptyURI: sp.options.allowEmptyReferenceURI)
+            if !wholeDocument { try structure.checkReferenceResolves(parentID, to: parent) }
+            let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
             // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
-            try structure.checkReferenceResolves(parentID, to: parent)
+            if !wholeDocument { try structure.checkReferenceResolves(parentID, to: parent) }
             signingCertificate = signingCertificate ?? certificate
         }
         let signed = VerifiedAssertion.SignedParts(response: responseSignature != nil, assertion: assertionSignature != nil)
@@ -194,13 +195,15 @@ struct ResponseValidator {
         if let firstFailure { throw firstFailure }
 
         // Conditions.
-        guard let conditions = XMLTree.firstChild(assertion, NS.assertionURI, "Conditions") else { throw SAMLError.missingAudienceRestriction }
-        let notBefore = try time(conditions, "NotBefore")
-        let notOnOrAfter = try time(conditions, "NotOnOrAfter")
+        let conditionsNode = XMLTree.firstChild(assertion, NS.assertionURI, "Conditions")
+        guard conditionsNode != nil || sp.options.allowMissingAudienceRestriction else { throw SAMLError.missingAudienceRestriction }
+        let conditions = conditionsNode ?? assertion
+        let notBefore = conditionsNode == nil ? nil : try time(conditions, "NotBefore")
+        let notOnOrAfter = conditionsNode == nil ? nil : try time(conditions, "NotOnOrAfter")
         if let notBefore, notBefore > now.addingTimeInterval(skew) { throw SAMLError.assertionNotYetValid(notBefore: notBefore, now: now) }
         if let notOnOrAfter, notOnOrAfter <= now.addingTimeInterval(-skew) { throw SAMLError.assertionExpired(notOnOrAfter: notOnOrAfter, now: now) }
         let restrictions = XMLTree.childrenNamed(conditions, NS.assertionURI, "AudienceRestriction")
-        guard !restrictions.isEmpty else { throw SAMLError.missingAudienceRestriction }
+        guard !restrictions.isEmpty || sp.options.allowMissingAudienceRestriction else { throw SAMLError.missingAudienceRestriction }
         var audiences: [String] = []
         for restriction in restrictions {
             let names = XMLTree.childrenNamed(restriction, NS.assertionURI, "Audience").map(XMLTree.trimmedText)
@@ -269,8 +272,6 @@ struct ResponseValidator {
         let inResponseTo = XMLTree.attribute(data, "InResponseTo")
         if let expectedRequestID {
             guard inResponseTo == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
-        } else if let inResponseTo {
-            throw SAMLError.inResponseToMismatch(expected: nil, found: inResponseTo)
         }
         return notOnOrAfter
     }

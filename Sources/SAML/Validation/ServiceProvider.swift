@@ -27,7 +27,9 @@ public struct ServiceProvider: Sendable {
     public struct Options: Sendable, Hashable {
         /// Tolerance applied to every time comparison (default 180 s).
         public var clockSkew: TimeInterval = 180
-        /// Accept IdP-initiated responses (no InResponseTo). Default false.
+        /// Accept IdP-initiated responses (no InResponseTo on the Response). Default false. When a response is
+        /// accepted this way, an InResponseTo inside the assertion's SubjectConfirmationData (Azure's "test SSO"
+        /// sets one) cannot be correlated and is not checked.
         public var allowUnsolicitedResponses = false
         public var signatureRequirement: SignatureRequirement = .assertionOrResponse
         /// Signature algorithms accepted (default RSA/ECDSA with SHA-256/384/512).
@@ -36,6 +38,12 @@ public struct ServiceProvider: Sendable {
         public var digestAlgorithms: Set<DigestAlgorithm> = DigestAlgorithm.strongDefaults
         /// Accept RSA-SHA1/ECDSA-SHA1 signatures and SHA-1 digests. Default false.
         public var allowSHA1 = false
+        /// Accept an assertion without any AudienceRestriction (some IdPs omit it). Default false: the audience
+        /// must name this SP.
+        public var allowMissingAudienceRestriction = false
+        /// Accept `Reference URI=""` (the whole document) on a signature, as some IdPs emit. Default false: the
+        /// reference must be `#` + the ID of the signed element. Either way the signature covers the Response.
+        public var allowEmptyReferenceURI = false
         /// Largest decoded response accepted, in bytes (default 256 KiB).
         public var maxResponseBytes = 256 * 1024
         /// Deepest element nesting accepted (default 64).
