@@ -143,7 +143,7 @@ public enum SAMLError: Error, Hashable, Sendable {
 
     /// Which element a required signature was missing from.
     public enum SignedElement: String, Hashable, Sendable {
-        case response, assertion, responseOrAssertion
+        case response, assertion, responseOrAssertion, metadata
     }
 
     /// How a signature departs from the SAML signature profile (saml-core §5.4).
