@@ -1,5 +1,10 @@
 # swift-saml: the two commands README's Quick start gives, and their helpers.
-.PHONY: quickstart test deps build
+.PHONY: quickstart test deps build link
+
+# Packages that depend on this one by path reach it through .build-link/swift-saml, so that its package identity is
+# "swift-saml" whatever the clone's folder is called.
+link:
+	@mkdir -p .build-link && ln -sfn .. .build-link/swift-saml
 
 # The main job: SP metadata and a login URL from the bundled Azure-AD-shaped IdP metadata.
 quickstart:
@@ -12,6 +17,9 @@ test:
 	@scripts/install-deps.sh test
 	swift build
 	swift test
+	@mkdir -p .build-link && ln -sfn .. .build-link/swift-saml
+	swift build --package-path Tests/DependentPackage
+	Tests/DependentPackage/.build/debug/DependentCheck Fixtures/metadata/azure-ad.xml
 
 deps:
 	@scripts/install-deps.sh test

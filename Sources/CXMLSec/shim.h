@@ -411,6 +411,90 @@ static inline int cxmlsec_evp_verify(EVP_PKEY *key, const EVP_MD *md, const unsi
     return result;
 }
 
+/* ------------------------------------------------------- XML Encryption (decrypt) ------------------------------- */
+
+/*
+ * RSA key transport. padding: 1 = OAEP (oaepMD for the label hash, mgf1MD for MGF1; params = OAEPparams label),
+ * 0 = PKCS#1 v1.5. For PKCS#1 v1.5 a failure yields `expectedLength` random bytes instead of an error (the classic
+ * Bleichenbacher countermeasure), so the failure only shows later, as every other decryption failure does.
+ * Returns the key length, or -1.
+ */
+static inline int cxmlsec_rsa_decrypt(EVP_PKEY *key, int oaep, const EVP_MD *oaepMD, const EVP_MD *mgf1MD,
+                                      const unsigned char *label, int labelLength,
+                                      const unsigned char *in, size_t inLength, unsigned char *out, size_t outCapacity,
+                                      int expectedLength) {
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
+    if (ctx == NULL) return -1;
+    int result = -1;
+    size_t outLength = outCapacity;
+    if (EVP_PKEY_decrypt_init(ctx) == 1) {
+        int ok = 1;
+        if (oaep) {
+            ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1
+              && EVP_PKEY_CTX_set_rsa_oaep_md(ctx, oaepMD) == 1
+              && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, mgf1MD) == 1;
+            if (ok && label != NULL && labelLength > 0) {
+                unsigned char *copy = OPENSSL_malloc((size_t)labelLength);
+                if (copy == NULL) ok = 0;
+                else {
+                    memcpy(copy, label, (size_t)labelLength);
+                    ok = EVP_PKEY_CTX_set0_rsa_oaep_label(ctx, copy, labelLength) == 1;
+                    if (!ok) OPENSSL_free(copy);
+                }
+            }
+        } else {
+            ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
+        }
+        if (ok && EVP_PKEY_decrypt(ctx, out, &outLength, in, inLength) == 1) {
+            result = (int)outLength;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    if (!oaep && (result < 0 || (expectedLength > 0 && result != expectedLength)) && expectedLength > 0 && (size_t)expectedLength <= outCapacity) {
+        if (RAND_bytes(out, expectedLength) == 1) result = expectedLength; else result = -1;
+    }
+    ERR_clear_error();
+    return result;
+}
+
+/* AES-CBC (XML Encryption: IV first, padding length in the last byte) or AES-GCM (12-byte IV first, 16-byte tag
+   last). mode: 0 = CBC, 1 = GCM. Returns the plaintext length, or -1 for any failure (one outcome: no oracle). */
+static inline int cxmlsec_aes_decrypt(int mode, const unsigned char *key, int keyLength,
+                                      const unsigned char *in, int inLength, unsigned char *out) {
+    const EVP_CIPHER *cipher = NULL;
+    if (mode == 0) {
+        cipher = keyLength == 16 ? EVP_aes_128_cbc() : keyLength == 24 ? EVP_aes_192_cbc() : keyLength == 32 ? EVP_aes_256_cbc() : NULL;
+    } else {
+        cipher = keyLength == 16 ? EVP_aes_128_gcm() : keyLength == 24 ? EVP_aes_192_gcm() : keyLength == 32 ? EVP_aes_256_gcm() : NULL;
+    }
+    if (cipher == NULL) return -1;
+    int ivLength = mode == 0 ? 16 : 12;
+    int tagLength = mode == 0 ? 0 : 16;
+    if (inLength < ivLength + tagLength + (mode == 0 ? 16 : 0)) return -1;
+    if (mode == 0 && (inLength - ivLength) % 16 != 0) return -1;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL) return -1;
+    int result = -1, length = 0, finalLength = 0;
+    const unsigned char *data = in + ivLength;
+    int dataLength = inLength - ivLength - tagLength;
+    if (EVP_DecryptInit_ex(ctx, cipher, NULL, NULL, NULL) == 1
+        && (mode == 0 || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, ivLength, NULL) == 1)
+        && EVP_DecryptInit_ex(ctx, NULL, NULL, key, in) == 1
+        && EVP_CIPHER_CTX_set_padding(ctx, 0) == 1
+        && EVP_DecryptUpdate(ctx, out, &length, data, dataLength) == 1
+        && (mode == 0 || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, tagLength, (void *)(in + inLength - tagLength)) == 1)
+        && EVP_DecryptFinal_ex(ctx, out + length, &finalLength) == 1) {
+        result = length + finalLength;
+        if (mode == 0) {
+            int pad = result > 0 ? out[result - 1] : 0;
+            result = (pad >= 1 && pad <= 16 && pad <= result) ? result - pad : -1;
+        }
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    ERR_clear_error();
+    return result;
+}
+
 static inline int cxmlsec_random_bytes(unsigned char *out, int length) { return RAND_bytes(out, length); }
 
 #endif

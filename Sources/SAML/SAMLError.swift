@@ -48,8 +48,19 @@ public enum SAMLError: Error, Hashable, Sendable {
     case assertionMisplaced(parent: String)
     /// An element appears where the protocol does not allow it (a nested Response, say).
     case unexpectedElement(String)
-    /// The Response carries an EncryptedAssertion (or the assertion an EncryptedID) and no decryption key is configured.
+    /// The Response carries an EncryptedAssertion (or an EncryptedID / EncryptedAttribute) and the SP has no
+    /// decryption key configured.
     case encryptedAssertionNotSupported
+    /// Decryption failed. One case for every cryptographic failure (wrong key, bad padding, bad tag, ...): the error
+    /// never tells an attacker which (no padding oracle).
+    case decryptionFailed
+    /// An encryption algorithm outside the allow-list (rsa-1_5 unless allowed, unknown URIs, ...).
+    case encryptionAlgorithmNotAllowed(String)
+    /// The EncryptedData / EncryptedKey structure is not one the library accepts (CipherReference, a remote
+    /// RetrievalMethod, several EncryptedData, ...).
+    case encryptionMalformed(String)
+    /// A plaintext assertion arrived and encrypted assertions are required.
+    case encryptionRequired
     /// A required element is missing (`name` is its local name).
     case missingElement(String)
     /// A required attribute is missing or empty.

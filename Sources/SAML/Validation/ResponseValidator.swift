@@ -10,6 +10,14 @@ struct ResponseValidator {
     let relayState: String?
     let skew: TimeInterval
 
+    var decryptor: Decryptor {
+        get throws {
+            guard !sp.decryptionKeys.isEmpty else { throw SAMLError.encryptedAssertionNotSupported }
+            return Decryptor(keys: sp.decryptionKeys, allowRSA1_5: sp.options.allowRSA1_5KeyTransport,
+                             limits: XMLParsingLimits(maxBytes: sp.options.maxResponseBytes, maxDepth: sp.options.maxDepth))
+        }
+    }
+
     init(serviceProvider: ServiceProvider, now: Date, expectedRequestID: String?, relayState: String?) {
         self.sp = serviceProvider
         self.now = now
@@ -44,7 +52,23 @@ struct ResponseValidator {
 
         // 3. The whole document's structure; IDs registered on Response and Assertion elements only.
         let structure = try StructureWalk(document: doc, root: response, maxDepth: sp.options.maxDepth)
-        let assertion = structure.assertion
+
+        // 3b. An EncryptedAssertion is decrypted with the SP's keys into a document of its own, whose structure is
+        // checked the same way; it is then read from there (and its own signature, if any, verified there).
+        let assertionStructure: StructureWalk
+        var decryptedDocuments: [XMLDocument] = []
+        if XMLTree.isElement(structure.assertion, NS.assertionURI, "EncryptedAssertion") {
+            let (plain, node) = try decryptor.decrypt(structure.assertion, expecting: NS.assertionURI, "Assertion")
+            decryptedDocuments.append(plain)
+            assertionStructure = try StructureWalk(document: plain, root: node.pointee.parent!, maxDepth: sp.options.maxDepth)
+            guard XMLTree.isElement(assertionStructure.assertion, NS.assertionURI, "Assertion") else {
+                throw SAMLError.unexpectedElement(XMLTree.qualifiedName(assertionStructure.assertion))
+            }
+        } else {
+            if sp.options.requireEncryptedAssertions { throw SAMLError.encryptionRequired }
+            assertionStructure = structure
+        }
+        let assertion = assertionStructure.assertion
 
         // 4. The issuer selects the trusted IdP (and so the only keys that may verify).
         let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
@@ -65,15 +89,15 @@ struct ResponseValidator {
         let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
         let assertionSignature = XMLTree.firstChild(assertion, NS.dsigURI, "Signature")
         var signingCertificate: SAMLCertificate?
-        for (signature, parent) in [(responseSignature, response), (assertionSignature, assertion)] {
+        for (signature, parent, walk) in [(responseSignature, response, structure), (assertionSignature, assertion, assertionStructure)] {
             guard let signature else { continue }
-            let parentID = structure.id(of: parent)
+            let parentID = walk.id(of: parent)
             let wholeDocument = try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy,
                                                                    allowEmptyURI: sp.options.allowEmptyReferenceURI)
-            if !wholeDocument { try structure.checkReferenceResolves(parentID, to: parent) }
+            if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
             let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
             // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
-            if !wholeDocument { try structure.checkReferenceResolves(parentID, to: parent) }
+            if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
             signingCertificate = signingCertificate ?? certificate
         }
         let signed = VerifiedAssertion.SignedParts(response: responseSignature != nil, assertion: assertionSignature != nil)
@@ -105,8 +129,10 @@ struct ResponseValidator {
         else { throw SAMLError.missingAttribute(element: "Response", attribute: "IssueInstant") }
 
         // 7. The assertion, read from the verified node.
-        return try readAssertion(assertion, document: doc, idp: idp, issuer: assertionIssuer, signed: signed,
-                                 signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: structure)
+        return try withExtendedLifetime(decryptedDocuments) {
+            try readAssertion(assertion, document: assertionStructure.document, idp: idp, issuer: assertionIssuer, signed: signed,
+                              signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: assertionStructure)
+        }
     }
 
     // MARK: - Status
@@ -167,8 +193,18 @@ struct ResponseValidator {
 
         // Subject and NameID.
         guard let subject = XMLTree.firstChild(assertion, NS.assertionURI, "Subject") else { throw SAMLError.missingNameID }
-        if XMLTree.firstChild(subject, NS.assertionURI, "EncryptedID") != nil { throw SAMLError.encryptedAssertionNotSupported }
-        guard let nameIDNode = XMLTree.firstChild(subject, NS.assertionURI, "NameID") else { throw SAMLError.missingNameID }
+        var keepAlive: [XMLDocument] = []
+        defer { withExtendedLifetime(keepAlive) {} }
+        let nameIDNode: xmlNodePtr
+        if let plain = XMLTree.firstChild(subject, NS.assertionURI, "NameID") {
+            nameIDNode = plain
+        } else if let encrypted = XMLTree.firstChild(subject, NS.assertionURI, "EncryptedID") {
+            let (doc, node) = try decryptor.decrypt(encrypted, expecting: NS.assertionURI, "NameID")
+            keepAlive.append(doc)
+            nameIDNode = node
+        } else {
+            throw SAMLError.missingNameID
+        }
         let nameIDValue = XMLTree.trimmedText(nameIDNode)
         guard !nameIDValue.isEmpty else { throw SAMLError.missingNameID }
         let nameID = VerifiedAssertion.NameID(
@@ -227,8 +263,13 @@ struct ResponseValidator {
         // Attributes.
         var attributes: [VerifiedAssertion.Attribute] = []
         for statement in XMLTree.childrenNamed(assertion, NS.assertionURI, "AttributeStatement") {
-            for node in XMLTree.children(statement) {
-                if XMLTree.isElement(node, NS.assertionURI, "EncryptedAttribute") { throw SAMLError.encryptedAssertionNotSupported }
+            for child in XMLTree.children(statement) {
+                var node = child
+                if XMLTree.isElement(child, NS.assertionURI, "EncryptedAttribute") {
+                    let (doc, decrypted) = try decryptor.decrypt(child, expecting: NS.assertionURI, "Attribute")
+                    keepAlive.append(doc)
+                    node = decrypted
+                }
                 guard XMLTree.isElement(node, NS.assertionURI, "Attribute") else { continue }
                 guard let name = XMLTree.attribute(node, "Name"), !name.isEmpty else {
                     throw SAMLError.missingAttribute(element: "Attribute", attribute: "Name")
@@ -282,6 +323,7 @@ struct StructureWalk {
     let assertion: xmlNodePtr
     private let ids: [String: xmlNodePtr]
     private let doc: XMLDocument
+    var document: XMLDocument { doc }
 
     init(document doc: XMLDocument, root: xmlNodePtr, maxDepth: Int) throws {
         self.doc = doc
@@ -367,7 +409,6 @@ struct StructureWalk {
         if let misplacedAssertion {
             throw SAMLError.assertionMisplaced(parent: misplacedAssertion.pointee.parent.map(XMLTree.qualifiedName) ?? "")
         }
-        if XMLTree.isElement(topLevel[0], NS.assertionURI, "EncryptedAssertion") { throw SAMLError.encryptedAssertionNotSupported }
         self.assertion = topLevel[0]
         self.ids = ids
 

@@ -44,6 +44,12 @@ public struct ServiceProvider: Sendable {
         /// Accept `Reference URI=""` (the whole document) on a signature, as some IdPs emit. Default false: the
         /// reference must be `#` + the ID of the signed element. Either way the signature covers the Response.
         public var allowEmptyReferenceURI = false
+        /// Accept RSA PKCS#1 v1.5 key transport (rsa-1_5) in encrypted assertions. Default false: it is the
+        /// Bleichenbacher-prone algorithm; when allowed, a failed unwrap continues with a random key so that every
+        /// failure looks the same.
+        public var allowRSA1_5KeyTransport = false
+        /// Reject plaintext assertions: only EncryptedAssertion is accepted. Default false.
+        public var requireEncryptedAssertions = false
         /// Largest decoded response accepted, in bytes (default 256 KiB).
         public var maxResponseBytes = 256 * 1024
         /// Deepest element nesting accepted (default 64).
@@ -73,6 +79,7 @@ public struct ServiceProvider: Sendable {
     let identityProviders: [String: TrustedIdP]
     let clock: any SAMLClock
     let replayCache: any ReplayCache
+    let decryptionKeys: [DecryptionKey]
 
     /// - Parameters:
     ///   - entityID: the SP's entityID.
@@ -82,10 +89,13 @@ public struct ServiceProvider: Sendable {
     ///   - options: see ``Options``.
     ///   - clock: the wall clock for every time check.
     ///   - replayCache: where accepted assertion IDs are remembered; an ``InMemoryReplayCache`` on `clock` by default.
+    ///   - decryptionKeys: the SP's private keys for EncryptedAssertion, EncryptedID and EncryptedAttribute
+    ///     (several during a rollover; each is tried).
     /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (no IdP, no ACS URL, duplicate entityIDs, an IdP without
     ///   signing certificates), ``SAMLError/invalidCertificate(_:)``.
     public init(entityID: String, assertionConsumerServiceURLs: [String], identityProviders: [IdPMetadata],
-                options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil) throws {
+                options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil,
+                decryptionKeys: [DecryptionKey] = []) throws {
         guard !entityID.isEmpty else { throw SAMLError.invalidConfiguration("empty SP entityID") }
         guard !assertionConsumerServiceURLs.isEmpty else { throw SAMLError.invalidConfiguration("no ACS URL") }
         for url in assertionConsumerServiceURLs { _ = try EndpointURL.validate(url) }
@@ -105,6 +115,10 @@ public struct ServiceProvider: Sendable {
         self.identityProviders = trusted
         self.clock = clock
         self.replayCache = replayCache ?? InMemoryReplayCache(clock: clock)
+        self.decryptionKeys = decryptionKeys
+        if options.requireEncryptedAssertions && decryptionKeys.isEmpty {
+            throw SAMLError.invalidConfiguration("requireEncryptedAssertions needs at least one decryption key")
+        }
     }
 
     /// The trusted IdPs' metadata.
