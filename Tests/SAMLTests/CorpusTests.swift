@@ -211,7 +211,25 @@ struct CorpusTests {
     }
 
     @Test(arguments: entries.filter { $0.kind == "logout" })
-    func logoutMessages(_ entry: Entry) throws {
-        print("corpus \(entry.id): skipped — LogoutRequest validation belongs to the single-logout issue")
+    func logoutVerdict(_ entry: Entry) async throws {
+        let xml = try Self.bytes(entry)
+        let facts = Self.facts(xml)
+        let doc = try XMLDocument.parse(xml, limits: .metadata)
+        let destination = XMLTree.attribute(doc.root!, "Destination") ?? "https://corpus.invalid/slo"
+        let certificate = try SAMLCertificate(pem: String(decoding: try Data(contentsOf: Corpus.directory.appendingPathComponent(entry.verify_cert!)), as: UTF8.self))
+        var options = ServiceProvider.Options()
+        options.allowSHA1 = facts.usesSHA1
+        let sp = try ServiceProvider(entityID: "urn:corpus:sp", assertionConsumerServiceURLs: ["https://corpus.invalid/acs"],
+                                     singleLogoutServiceURLs: [destination],
+                                     identityProviders: [IdPMetadata(entityID: facts.issuer ?? "urn:corpus:idp", signingCertificates: [certificate])],
+                                     options: options, clock: FixedClock(XSDateTime.parseOrNil(entry.valid_at ?? "") ?? Date()))
+        do {
+            let request = try await sp.validateLogoutRequest(.post(value: Base64.encode(xml), relayState: nil))
+            print("corpus \(entry.id): accepted\(facts.usesSHA1 ? " (stricter by default; passes with allowSHA1)" : "") nameID=\(request.nameID.value)")
+            #expect(entry.expected == "valid", "\(entry.id) must be rejected: \(entry.expected_reason ?? "")")
+        } catch let error as SAMLError {
+            print("corpus \(entry.id): rejected \(error.code)")
+            #expect(entry.expected == "invalid", "\(entry.id) must be accepted, got \(error)")
+        }
     }
 }

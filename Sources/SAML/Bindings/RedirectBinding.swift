@@ -131,10 +131,13 @@ extension RedirectBinding.DecodedMessage {
     /// Verifies the query-string signature with one of `certificates`.
     /// - Throws: ``SAMLError/signatureMissing(_:)``, ``SAMLError/algorithmNotAllowed(_:)``, ``SAMLError/signatureInvalid``.
     public func verifySignature(certificates: [SAMLCertificate], allowedAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.strongDefaults) throws {
+        try verifySignature(keys: certificates.map { try VerificationKey(certificate: $0) }, allowedAlgorithms: allowedAlgorithms)
+    }
+
+    func verifySignature(keys: [VerificationKey], allowedAlgorithms: Set<SignatureAlgorithm>) throws {
         guard let algorithm = signatureAlgorithm, let signature, let signedOctets else { throw SAMLError.signatureMissing(.response) }
         guard allowedAlgorithms.contains(algorithm), let md = algorithm.messageDigest else { throw SAMLError.algorithmNotAllowed(algorithm.rawValue) }
-        for certificate in certificates {
-            let key = try VerificationKey(certificate: certificate)
+        for key in keys {
             let kind = cxmlsec_evp_key_kind(key.evp)
             guard (kind == 2) == algorithm.isECDSA else { continue }
             let ok = signedOctets.withUnsafeBufferPointer { data in

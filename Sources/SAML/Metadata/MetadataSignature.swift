@@ -21,14 +21,36 @@ public enum MetadataSignature {
         guard XMLTree.isElement(root, NS.metadataURI, "EntityDescriptor") || XMLTree.isElement(root, NS.metadataURI, "EntitiesDescriptor") else {
             throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
         }
+        var policy = AlgorithmPolicy(signatureAlgorithms: SignatureAlgorithm.strongDefaults, digestAlgorithms: DigestAlgorithm.strongDefaults)
+        if allowSHA1 {
+            policy.signatureAlgorithms.formUnion([.rsaSHA1, .ecdsaSHA1])
+            policy.digestAlgorithms.insert(.sha1)
+        }
+        let keys = try certificates.map { try VerificationKey(certificate: $0) }
+        guard let certificate = try EnvelopedSignature.verify(doc, root: root, keys: keys, policy: policy, onlySignature: false) else {
+            throw SAMLError.signatureMissing(.metadata)
+        }
+        return certificate
+    }
+}
+
+/// The signature of a document signed as a whole: one `ds:Signature` child of the root, referencing the root's ID.
+enum EnvelopedSignature {
+    /// Verifies the root's signature; returns nil when the root carries none.
+    /// - Parameter onlySignature: reject any other `ds:Signature` in the document (protocol messages); metadata
+    ///   aggregates may carry per-entity signatures, which are simply not used.
+    static func verify(_ doc: XMLDocument, root: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, onlySignature: Bool) throws -> SAMLCertificate? {
         let signatures = XMLTree.childrenNamed(root, NS.dsigURI, "Signature")
-        guard !signatures.isEmpty else { throw SAMLError.signatureMissing(.metadata) }
+        guard !signatures.isEmpty else { return nil }
         guard signatures.count == 1 else { throw SAMLError.multipleSignatures }
         guard let id = XMLTree.attribute(root, "ID") else { throw SAMLError.invalidID(nil) }
         guard RequestID.isNCName(id) else { throw SAMLError.invalidID(id) }
-        // No other element may carry the root's ID value (as ID, Id, id or xml:id).
+        // No other element may carry the root's ID value (as ID, Id, id or xml:id), and no Signature may sit elsewhere.
         var stack = Array(XMLTree.children(root))
         while let node = stack.popLast() {
+            if onlySignature, XMLTree.isElement(node, NS.dsigURI, "Signature"), node.pointee.parent != root, !isInsideSignature(node, root: root) {
+                throw SAMLError.signatureMisplaced(parent: node.pointee.parent.map(XMLTree.qualifiedName) ?? "")
+            }
             var attr = node.pointee.properties
             while let a = attr {
                 if let name = a.pointee.name, xmlStrcasecmp(name, "id") == 0, XMLTree.attributeValue(a) == id {
@@ -40,18 +62,21 @@ public enum MetadataSignature {
             stack.append(contentsOf: XMLTree.children(node))
         }
         guard let attr = xmlHasNsProp(root, "ID", nil), xmlAddID(nil, doc.pointer, id, attr) != nil else { throw SAMLError.duplicateID(id) }
-        var policy = AlgorithmPolicy(signatureAlgorithms: SignatureAlgorithm.strongDefaults, digestAlgorithms: DigestAlgorithm.strongDefaults)
-        if allowSHA1 {
-            policy.signatureAlgorithms.formUnion([.rsaSHA1, .ecdsaSHA1])
-            policy.digestAlgorithms.insert(.sha1)
-        }
         try SignatureVerifier.checkProfile(signatures[0], parentID: id, policy: policy)
-        let keys = try certificates.map { try VerificationKey(certificate: $0) }
         let certificate = try SignatureVerifier.verify(signatures[0], keys: keys, policy: policy)
         guard let resolved = xmlGetID(doc.pointer, id), resolved.pointee.parent == root else {
             throw SAMLError.referenceURIMismatch(expected: "#" + id, found: "#" + id)
         }
         return certificate
+    }
+
+    private static func isInsideSignature(_ node: xmlNodePtr, root: xmlNodePtr) -> Bool {
+        var cur = node.pointee.parent
+        while let c = cur, c != root {
+            if XMLTree.isElement(c, NS.dsigURI, "Signature") { return true }
+            cur = c.pointee.parent
+        }
+        return false
     }
 }
 

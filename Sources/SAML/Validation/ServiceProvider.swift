@@ -75,6 +75,8 @@ public struct ServiceProvider: Sendable {
     public let entityID: String
     /// The ACS URLs responses may be addressed to (Destination and Recipient).
     public let assertionConsumerServiceURLs: [String]
+    /// The SP's SingleLogoutService URLs (the Destination of logout messages the IdP sends).
+    public let singleLogoutServiceURLs: [String]
     public let options: Options
     let identityProviders: [String: TrustedIdP]
     let clock: any SAMLClock
@@ -85,6 +87,7 @@ public struct ServiceProvider: Sendable {
     ///   - entityID: the SP's entityID.
     ///   - assertionConsumerServiceURLs: every URL the SP receives responses at, from configuration (never from
     ///     the request, which a proxy may have rewritten).
+    ///   - singleLogoutServiceURLs: the SP's SingleLogoutService URLs, for validating the IdP's logout messages.
     ///   - identityProviders: the trusted IdPs; a response's Issuer selects one, and only its certificates verify.
     ///   - options: see ``Options``.
     ///   - clock: the wall clock for every time check.
@@ -93,12 +96,12 @@ public struct ServiceProvider: Sendable {
     ///     (several during a rollover; each is tried).
     /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (no IdP, no ACS URL, duplicate entityIDs, an IdP without
     ///   signing certificates), ``SAMLError/invalidCertificate(_:)``.
-    public init(entityID: String, assertionConsumerServiceURLs: [String], identityProviders: [IdPMetadata],
-                options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil,
+    public init(entityID: String, assertionConsumerServiceURLs: [String], singleLogoutServiceURLs: [String] = [],
+                identityProviders: [IdPMetadata], options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil,
                 decryptionKeys: [DecryptionKey] = []) throws {
         guard !entityID.isEmpty else { throw SAMLError.invalidConfiguration("empty SP entityID") }
         guard !assertionConsumerServiceURLs.isEmpty else { throw SAMLError.invalidConfiguration("no ACS URL") }
-        for url in assertionConsumerServiceURLs { _ = try EndpointURL.validate(url) }
+        for url in assertionConsumerServiceURLs + singleLogoutServiceURLs { _ = try EndpointURL.validate(url) }
         guard !identityProviders.isEmpty else { throw SAMLError.invalidConfiguration("no trusted IdP") }
         var trusted: [String: TrustedIdP] = [:]
         for idp in identityProviders {
@@ -111,6 +114,7 @@ public struct ServiceProvider: Sendable {
         }
         self.entityID = entityID
         self.assertionConsumerServiceURLs = assertionConsumerServiceURLs
+        self.singleLogoutServiceURLs = singleLogoutServiceURLs
         self.options = options
         self.identityProviders = trusted
         self.clock = clock
