@@ -54,7 +54,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SAMLCommandTests",
-            dependencies: ["SAMLCommand"]
+            dependencies: ["SAMLCommand", "SAML"]
         ),
     ]
 )

@@ -112,7 +112,7 @@ except ImportError:  # the pyenv python3 on PATH has no lxml
     sys.exit("make_responses.py: run it with /usr/bin/python3 (needs python3-lxml and python3-pysaml2)")
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False, huge_tree=True)
-WORK = pathlib.Path(tempfile.mkdtemp(prefix="make-responses-"))
+WORK = STAGE = None  # temporary folders, made by main()
 _counter = itertools.count()
 
 
@@ -130,7 +130,7 @@ def parse(data):
 
 
 def to_bytes(root):
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=False, with_tail=False) + b"\n"
 
 
 def fresh(data):
@@ -194,8 +194,10 @@ def clone(el):
 
 
 def insert_after(ref, new):
-    new.tail = ref.tail
+    """New sibling right after ref, indented like ref (lxml's addnext hands ref's tail to the new element)."""
+    tail = ref.tail
     ref.addnext(new)
+    ref.tail = new.tail = tail
 
 
 def insert_before(ref, new):
@@ -217,12 +219,11 @@ def append_child(parent, new):
 
 
 def element(xml):
-    """An element from a snippet; the snippet may use the samlp:, saml:, ds: and md: prefixes."""
-    decls = " ".join(f'xmlns:{p}="{u}"' for p, u in NSMAP.items())
-    wrapper = parse(f"<wrapper {decls}>{xml}</wrapper>".encode())
-    el = wrapper[0]
-    el.tail = None
-    return el
+    """An element from a snippet; the snippet may use the samlp:, saml:, ds: and md: prefixes undeclared."""
+    used = sorted(set(re.findall(r"</?(\w+):", xml)) & set(NSMAP))
+    decls = "".join(f' xmlns:{p}="{NSMAP[p]}"' for p in used)
+    head = re.match(r"<[\w:]+", xml).end()
+    return parse((xml[:head] + decls + xml[head:]).encode())
 
 
 def evilize(el):
@@ -248,6 +249,13 @@ def flip_char(text, index):
     i = positions[index]
     chars[i] = "A" if chars[i] != "A" else "B"
     return "".join(chars)
+
+
+def placeholder():
+    """The content xmlsec1 --url-map serves in place of an external URI while signing."""
+    path = WORK / "external-placeholder.txt"
+    path.write_text("swift-saml fixture: content the signer saw at the external URI\n")
+    return path
 
 
 def run(cmd, **kw):
@@ -468,8 +476,6 @@ def verify_signatures(path, certs, decrypt_first=False):
 # Output: files and manifest
 # ---------------------------------------------------------------------------------------------------------------
 ENTRIES = []
-STAGE = WORK / "out"
-STAGE.mkdir()
 
 
 def emit(name, doc, *, valid, expected=None, attack, description, signer="xmlsec1", certs=("idp-rsa2048",),
@@ -1025,10 +1031,11 @@ def tampering():
     empty_digest = base64.b64encode(hashlib.sha256(b"").digest()).decode()
     manifest = (f'<ds:Object><ds:Manifest><ds:Reference URI="http://127.0.0.1:9/manifest"><ds:DigestMethod '
                 f'Algorithm="{SHA256}"/><ds:DigestValue>{empty_digest}</ds:DigestValue></ds:Reference></ds:Manifest></ds:Object>')
-    root = sign_assertion(base(), object_xml=manifest)
+    root = sign_assertion(base(), object_xml=manifest, url_maps=(("http://127.0.0.1:9/manifest", placeholder()),))
     hostile("object-manifest", root, "signatureMalformed", "2.3",
             "Assertion signature (valid) with a ds:Object holding a ds:Manifest whose Reference points at "
-            "http://127.0.0.1:9/manifest (processed by xmlsec unless manifests are ignored).")
+            "http://127.0.0.1:9/manifest (xmlsec dereferences Manifest references unless told to ignore "
+            "manifests; signed with --url-map standing in a placeholder).")
     root = fresh(ASSERTION_SIGNED)
     sig = one(root, "saml:Assertion/ds:Signature")
     dv = clone(one(sig, "ds:SignedInfo/ds:Reference/ds:DigestValue"))
@@ -1152,7 +1159,6 @@ def ids():
             "properly signed.")
     spaced = ASSERTION_ID.replace("-", " ", 1)
     try:
-        root = sign(base(assertion_id=spaced), None) if False else None
         root = base(assertion_id=spaced)
         root = sign(root, assertion_of(root), uri="#" + spaced)
         how = "properly signed"
@@ -1168,8 +1174,6 @@ def ids():
 # 2.10 Reference URIs
 # ---------------------------------------------------------------------------------------------------------------
 def references():
-    placeholder = WORK / "external-placeholder.txt"
-    placeholder.write_text("swift-saml fixture: content the signer saw at the external URI\n")
     root = base()
     hostile("reference-uri-empty", sign(root, assertion_of(root), uri=""), "referenceURIMismatch", "2.10",
             "Assertion signature with Reference URI=\"\" (the whole document), properly signed.")
@@ -1178,7 +1182,7 @@ def references():
             "2.10", "Signature inside the Assertion whose Reference points at the Response ID, properly signed.")
     for name, url in (("reference-uri-http", "http://127.0.0.1:9/x"), ("reference-uri-file", "file:///etc/passwd")):
         root = base()
-        root = sign(root, assertion_of(root), uri=url, transforms=(), url_maps=((url, placeholder),))
+        root = sign(root, assertion_of(root), uri=url, transforms=(), url_maps=((url, placeholder()),))
         hostile(name, root, "referenceURIMismatch", "2.10",
                 f"Assertion signature whose Reference URI is {url} (no transforms); signed with xmlsec1 --url-map "
                 "standing in a placeholder for the external content. A verifier that dereferences it fetches "
@@ -1276,7 +1280,7 @@ def doctype():
 
     hostile("doctype-xxe-file", with_doctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">',
                                              text.replace(f">{NAME_ID}</saml:NameID>", ">&xxe;</saml:NameID>")),
-            "doctypeForbidden", "2.9", "External entity file:///etc/passwd referenced from the NameID.", signer="none")
+            "doctypeForbidden", "2.9", "External entity file:///etc/passwd referenced from the NameID.")
     hostile("doctype-xxe-parameter", with_doctype('<!ENTITY % ext SYSTEM "http://127.0.0.1:9/evil.dtd">\n%ext;'),
             "doctypeForbidden", "2.9", "External parameter entity (http://127.0.0.1:9/evil.dtd) in the internal subset.")
     lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol%s;" % ("" if i == 1 else i - 1)) * 10}">' for i in range(1, 10)]
@@ -1709,7 +1713,7 @@ Not covered here: 2.12 (Redirect binding), 2.18 (RelayState) — they are not Re
 """
 
 
-def write_readme(elapsed):
+def write_readme():
     lines = [README_HEAD, "| name | file | verdict | attack | description |", "|---|---|---|---|---|"]
     for e in ENTRIES:
         verdict = "**valid**" if e["valid"] else f"`{e['expected']}`"
@@ -1728,8 +1732,11 @@ ASSERTION_SIGNED = RESPONSE_SIGNED = BOTH_SIGNED = b""
 
 
 def main():
-    global ASSERTION_SIGNED, RESPONSE_SIGNED, BOTH_SIGNED
+    global ASSERTION_SIGNED, RESPONSE_SIGNED, BOTH_SIGNED, WORK, STAGE
     started = time.monotonic()
+    WORK = pathlib.Path(tempfile.mkdtemp(prefix="make-responses-"))
+    STAGE = WORK / "out"
+    STAGE.mkdir()
     for tool in ("xmlsec1", "faketime"):
         if shutil.which(tool) is None:
             sys.exit(f"make_responses.py: {tool} is not installed (apt-get install xmlsec1 faketime)")
@@ -1744,8 +1751,7 @@ def main():
     for e in ENTRIES:
         assert (STAGE / e["file"]).exists(), e
     (STAGE / "manifest.json").write_text(json.dumps(ENTRIES, indent=2, ensure_ascii=False) + "\n")
-    elapsed = time.monotonic() - started
-    (STAGE / "README.md").write_text(write_readme(elapsed))
+    (STAGE / "README.md").write_text(write_readme())
     if OUT.exists():
         shutil.rmtree(OUT)
     shutil.copytree(STAGE, OUT)
@@ -1763,4 +1769,5 @@ if __name__ == "__main__":
         try:
             main()
         finally:
-            shutil.rmtree(WORK, ignore_errors=True)
+            if WORK is not None:
+                shutil.rmtree(WORK, ignore_errors=True)

@@ -10,8 +10,14 @@ struct SAMLTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "saml",
         abstract: "SAML 2.0 service-provider tools: metadata, AuthnRequests, response verification.",
-        subcommands: [IdPMetadataCommand.self, SPMetadataCommand.self, AuthnRequestCommand.self, VerifyCommand.self]
+        subcommands: [IdPMetadataCommand.self, SPMetadataCommand.self, AuthnRequestCommand.self, VerifyCommand.self,
+                      LogoutRequestCommand.self, VerifyLogoutCommand.self]
     )
+
+    /// No subcommand is a usage error (exit 2), not a request for help.
+    mutating func run() async throws {
+        throw ValidationError("a subcommand is required: \(Self.configuration.subcommands.map { $0._commandName }.joined(separator: ", "))")
+    }
 
     static func main() async {
         do {

@@ -46,6 +46,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-sha1"), help: "Accept SHA-1 signatures and digests.")
     var allowSHA1 = false
 
+    @Option(name: .customLong("sp-key"), help: "An SP private key (PEM) that decrypts EncryptedAssertion/EncryptedID/EncryptedAttribute; repeatable.")
+    var spKeys: [String] = []
+
+    @Flag(name: .customLong("allow-rsa1_5"), help: "Accept RSA PKCS#1 v1.5 key transport in encrypted assertions.")
+    var allowRSA1_5 = false
+
     @Option(name: .customLong("require"), help: "Required signatures: assertionOrResponse (default), assertion, response, both.")
     var require: String?
 
@@ -96,10 +102,12 @@ struct VerifyCommand: AsyncParsableCommand {
         options.allowUnsolicitedResponses = allowIdPInitiated
         options.allowSHA1 = allowSHA1
         if let clockSkew { options.clockSkew = clockSkew }
+        options.allowRSA1_5KeyTransport = allowRSA1_5
         if let require { options.signatureRequirement = ServiceProvider.SignatureRequirement(rawValue: require)! }
         let clock: any SAMLClock = now.flatMap(Self.parseInstant).map { FixedClock($0) as any SAMLClock } ?? SystemClock()
+        let decryptionKeys = try spKeys.map { try DecryptionKey(privateKeyPEM: try IO.readText($0)) }
         let sp = try ServiceProvider(entityID: spEntityID, assertionConsumerServiceURLs: acsURLs, identityProviders: [idp],
-                                     options: options, clock: clock)
+                                     options: options, clock: clock, decryptionKeys: decryptionKeys)
         do {
             let assertion: VerifiedAssertion
             switch responseValue {

@@ -11,6 +11,13 @@ public struct VerifiedAssertion: Sendable, Hashable {
         public let format: NameIDFormat?
         public let nameQualifier: String?
         public let spNameQualifier: String?
+
+        public init(value: String, format: NameIDFormat? = nil, nameQualifier: String? = nil, spNameQualifier: String? = nil) {
+            self.value = value
+            self.format = format
+            self.nameQualifier = nameQualifier
+            self.spNameQualifier = spNameQualifier
+        }
     }
 
     /// One `saml:Attribute` with its values in document order.

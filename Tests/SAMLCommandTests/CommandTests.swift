@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+@testable import SAML
+
+/// The `saml` tool as a black box: its exit codes, its JSON and its one-line errors.
+@Suite("saml command line")
+struct CommandTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static let binary: String = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("saml").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/saml").path
+    }()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    static func saml(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func key(_ name: String) -> String { "Fixtures/keys/\(name)" }
+    static let idpEntityID = "https://sts.windows.net/4a1c2b3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/"
+    static let spEntityID = "https://app.example.test/saml/metadata"
+    static let acs = "https://app.example.test/saml/acs"
+
+    static func certificate(_ name: String) throws -> SAMLCertificate {
+        try SAMLCertificate(pem: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/\(name).crt")), as: UTF8.self))
+    }
+
+    static func idpMetadata(doctype: Bool = false) throws -> String {
+        (doctype ? "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" : "")
+            + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"\(idpEntityID)\">"
+            + "<md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\" WantAuthnRequestsSigned=\"true\">"
+            + "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\(try certificate("idp-rsa2048").base64)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+            + "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://login.example.test/slo\"/>"
+            + "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
+            + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://login.example.test/sso\"/>"
+            + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://login.example.test/sso\"/>"
+            + "</md:IDPSSODescriptor></md:EntityDescriptor>"
+    }
+
+    static func file(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("saml-cli-\(UUID().uuidString).xml")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// A response signed (at the Response) by our own signer with the IdP's key.
+    static func signedResponse(audience: String = spEntityID, inResponseTo: String = "_req1") throws -> String {
+        let xml = """
+        <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" \
+        IssueInstant="2026-12-01T11:59:50Z" Destination="\(acs)" InResponseTo="\(inResponseTo)"><saml:Issuer>\(idpEntityID)</saml:Issuer>\
+        \(XMLSigner.template(referenceID: "_r1", algorithm: .rsaSHA256))\
+        <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+        <saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-12-01T11:59:50Z"><saml:Issuer>\(idpEntityID)</saml:Issuer>\
+        <saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">b.simon@contoso.example</saml:NameID>\
+        <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="\(inResponseTo)" \
+        NotOnOrAfter="2026-12-01T12:05:00Z" Recipient="\(acs)"/></saml:SubjectConfirmation></saml:Subject>\
+        <saml:Conditions NotBefore="2026-12-01T11:55:00Z" NotOnOrAfter="2026-12-01T13:00:00Z"><saml:AudienceRestriction><saml:Audience>\(audience)</saml:Audience>\
+        </saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement><saml:Attribute Name="uid"><saml:AttributeValue>b.simon</saml:AttributeValue>\
+        </saml:Attribute></saml:AttributeStatement><saml:AuthnStatement AuthnInstant="2026-12-01T11:59:40Z" SessionIndex="_s1">\
+        <saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>\
+        </saml:AuthnContext></saml:AuthnStatement></saml:Assertion></samlp:Response>
+        """
+        let key = try SigningKey(privateKeyPEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/idp-rsa2048.key")), as: UTF8.self),
+                                 certificatePEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/idp-rsa2048.crt")), as: UTF8.self))
+        return String(decoding: try XMLSigner.signEnveloped(xml, key: key), as: UTF8.self)
+    }
+
+    static func verifyArguments(_ file: String, metadata: String, extra: [String] = []) -> [String] {
+        ["verify", file, "--idp-metadata", metadata, "--sp-entity-id", spEntityID, "--acs-url", acs, "--in-response-to", "_req1",
+         "--now", "2026-12-01T12:00:00Z"] + extra
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        #expect(try Self.saml([]).status == 2)
+        #expect(try Self.saml(["no-such-command"]).status == 2)
+        #expect(try Self.saml(["idp-metadata"]).status == 2)
+        #expect(try Self.saml(["verify", "x", "--sp-entity-id", "a"]).status == 2)
+        #expect(try Self.saml(["--help"]).status == 0)
+    }
+
+    @Test func idpMetadataPrintsTheJSON() throws {
+        let run = try Self.saml(["idp-metadata", try Self.file(try Self.idpMetadata())])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = run.json
+        #expect(json["entityID"] as? String == Self.idpEntityID)
+        #expect((json["singleSignOnServices"] as? [[String: String]])?.map { $0["binding"]! } ==
+                ["urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect", "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"])
+        #expect((json["signingCertificates"] as? [String]) == [try Self.certificate("idp-rsa2048").base64])
+        #expect((json["encryptionCertificates"] as? [String])?.isEmpty == true)
+        #expect((json["nameIDFormats"] as? [String]) == ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"])
+        #expect(json["wantAuthnRequestsSigned"] as? Bool == true)
+        // Standard input.
+        let piped = try Self.saml(["idp-metadata", "-"], stdin: try Self.idpMetadata())
+        #expect(piped.status == 0 && piped.json["entityID"] as? String == Self.idpEntityID)
+    }
+
+    @Test func hostileMetadataIsRejectedWithTheCaseName() throws {
+        let run = try Self.saml(["idp-metadata", try Self.file(try Self.idpMetadata(doctype: true))])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("error: doctypeForbidden: "))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        let notXML = try Self.saml(["idp-metadata", "-"], stdin: "{\"not\": \"xml\"}")
+        #expect(notXML.status == 1 && notXML.stderr.hasPrefix("error: malformedXML: "))
+    }
+
+    @Test func spMetadataRoundTrips() throws {
+        let run = try Self.saml(["sp-metadata", "--entity-id", Self.spEntityID, "--acs-url", Self.acs, "--slo-url", "https://app.example.test/saml/slo",
+                                 "--sign-key", Self.key("sp-rsa2048.key"), "--sign-cert", Self.key("sp-rsa2048.crt"),
+                                 "--encryption-cert", Self.key("sp-enc-rsa2048.crt"), "--name-id-format", NameIDFormat.emailAddress.rawValue])
+        #expect(run.status == 0, "\(run.stderr)")
+        let parsed = try SPMetadata(xml: run.stdout)
+        #expect(parsed.entityID == Self.spEntityID)
+        #expect(parsed.assertionConsumerServices == [IndexedEndpoint(binding: .httpPOST, location: Self.acs, index: 0, isDefault: true)])
+        #expect(parsed.authnRequestsSigned && parsed.wantAssertionsSigned)
+        #expect(parsed.signingCertificates == [try Self.certificate("sp-rsa2048")])
+        #expect(parsed.encryptionCertificates == [try Self.certificate("sp-enc-rsa2048")])
+        #expect(try MetadataSignature.verify(Array(run.stdout.utf8), trusting: [try Self.certificate("sp-rsa2048")]) == (try Self.certificate("sp-rsa2048")))
+    }
+
+    @Test func authnRequestInBothBindings() throws {
+        let metadata = try Self.file(try Self.idpMetadata())
+        let redirect = try Self.saml(["authn-request", "--idp-metadata", metadata, "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs,
+                                      "--relay-state", "r", "--sign-key", Self.key("sp-rsa2048.key"), "--sign-cert", Self.key("sp-rsa2048.crt"), "--force-authn"])
+        #expect(redirect.status == 0, "\(redirect.stderr)")
+        let id = redirect.json["id"] as? String ?? ""
+        let url = redirect.json["url"] as? String ?? ""
+        #expect(RequestID.isNCName(id) && url.hasPrefix("https://login.example.test/sso?SAMLRequest="))
+        let decoded = try RedirectBinding.decode(query: String(url.split(separator: "?", maxSplits: 1)[1]))
+        try decoded.verifySignature(certificates: [try Self.certificate("sp-rsa2048")])
+        #expect(String(decoding: decoded.xml, as: UTF8.self).contains("ID=\"\(id)\""))
+        let post = try Self.saml(["authn-request", "--idp-metadata", metadata, "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs, "--binding", "post"])
+        #expect(post.status == 0 && (post.json["html"] as? String)?.contains("name=\"SAMLRequest\"") == true)
+    }
+
+    @Test func verifyAcceptsXMLBase64AndFormBodies() throws {
+        let metadata = try Self.file(try Self.idpMetadata())
+        let xml = try Self.signedResponse()
+        let base64 = Base64.encode(Array(xml.utf8))
+        let form = "SAMLResponse=\(RedirectBinding.percentEncode(base64))&RelayState=%2Fdashboard"
+        for input in [xml, base64, form] {
+            let run = try Self.saml(Self.verifyArguments("-", metadata: metadata), stdin: input)
+            #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+            let json = run.json
+            #expect(json["issuer"] as? String == Self.idpEntityID)
+            #expect((json["nameID"] as? [String: String])?["value"] == "b.simon@contoso.example")
+            #expect((json["nameID"] as? [String: String])?["format"] == NameIDFormat.emailAddress.rawValue)
+            #expect(json["sessionIndex"] as? String == "_s1")
+            #expect(json["audiences"] as? [String] == [Self.spEntityID])
+            #expect((json["attributes"] as? [String: [String]])?["uid"] == ["b.simon"])
+            #expect(json["authnInstant"] as? String == "2026-12-01T11:59:40Z")
+            #expect(json["notOnOrAfter"] as? String == "2026-12-01T13:00:00Z")
+        }
+        #expect(try Self.saml(Self.verifyArguments("-", metadata: metadata), stdin: form).json["relayState"] as? String == "/dashboard")
+    }
+
+    @Test func verifyRejectsWithJSONAndOneLine() throws {
+        let metadata = try Self.file(try Self.idpMetadata())
+        let wrongAudience = try Self.saml(Self.verifyArguments("-", metadata: metadata), stdin: try Self.signedResponse(audience: "https://other.example"))
+        #expect(wrongAudience.status == 1)
+        #expect(wrongAudience.json["rejected"] as? String == "audienceMismatch")
+        #expect(wrongAudience.stderr.hasPrefix("error: audienceMismatch: ") && wrongAudience.stderr.split(separator: "\n").count == 1)
+        let tampered = try Self.signedResponse().replacingOccurrences(of: "b.simon@contoso.example", with: "admin@contoso.example")
+        #expect(try Self.saml(Self.verifyArguments("-", metadata: metadata), stdin: tampered).json["rejected"] as? String == "digestMismatch")
+        let expired = try Self.saml(Self.verifyArguments("-", metadata: metadata, extra: ["--clock-skew", "0"]).map { $0 == "2026-12-01T12:00:00Z" ? "2026-12-01T14:00:00Z" : $0 },
+                                    stdin: try Self.signedResponse())
+        #expect(expired.json["rejected"] as? String == "subjectConfirmationExpired")
+        let unsolicited = try Self.saml(["verify", "-", "--idp-metadata", metadata, "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs,
+                                         "--now", "2026-12-01T12:00:00Z"], stdin: try Self.signedResponse())
+        #expect(unsolicited.json["rejected"] as? String == "inResponseToMismatch")
+        let garbage = try Self.saml(Self.verifyArguments("-", metadata: metadata), stdin: "%%%not base64%%%")
+        #expect(garbage.status == 1 && garbage.json["rejected"] as? String == "invalidBase64")
+    }
+
+    @Test func logoutRequestAndVerifyLogout() throws {
+        let metadata = try Self.file(try Self.idpMetadata())
+        let run = try Self.saml(["logout-request", "--idp-metadata", metadata, "--sp-entity-id", Self.spEntityID, "--name-id", "b.simon",
+                                 "--session-index", "_s1", "--sign-key", Self.key("sp-rsa2048.key"), "--sign-cert", Self.key("sp-rsa2048.crt")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let url = run.json["url"] as? String ?? ""
+        #expect(url.hasPrefix("https://login.example.test/slo?SAMLRequest=") && url.contains("&Signature="))
+        // The same request, checked by verify-logout as if the SP had sent it to itself (trusting the SP key as the "IdP").
+        let spAsIdP = try Self.idpMetadata().replacingOccurrences(of: Self.idpEntityID, with: Self.spEntityID)
+            .replacingOccurrences(of: try Self.certificate("idp-rsa2048").base64, with: try Self.certificate("sp-rsa2048").base64)
+        let verified = try Self.saml(["verify-logout", "-", "--idp-metadata", try Self.file(spAsIdP), "--sp-entity-id", Self.spEntityID,
+                                      "--slo-url", "https://login.example.test/slo"], stdin: String(url.split(separator: "?", maxSplits: 1)[1]))
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        #expect(verified.json["nameID"] as? String == "b.simon")
+        let tampered = String(url.split(separator: "?", maxSplits: 1)[1]).replacingOccurrences(of: "&SigAlg=", with: "&RelayState=x&SigAlg=")
+        let bad = try Self.saml(["verify-logout", "-", "--idp-metadata", try Self.file(spAsIdP), "--sp-entity-id", Self.spEntityID,
+                                 "--slo-url", "https://login.example.test/slo"], stdin: tampered)
+        #expect(bad.status == 1 && bad.json["rejected"] as? String == "signatureInvalid")
+    }
+}
