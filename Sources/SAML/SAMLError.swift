@@ -99,7 +99,11 @@ public enum SAMLError: Error, Hashable, Sendable {
     case unknownIssuer(String?)
 
     // MARK: Assertion
-    /// The assertion has no Subject, or its Subject no NameID.
+    /// The assertion has no Issuer.
+    case missingIssuer
+    /// The assertion has no Subject.
+    case missingSubject
+    /// The assertion's Subject has no (or an empty) NameID.
     case missingNameID
     /// No SubjectConfirmation with Method bearer.
     case noBearerSubjectConfirmation

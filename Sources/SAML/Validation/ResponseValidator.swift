@@ -73,7 +73,7 @@ struct ResponseValidator {
         // 4. The issuer selects the trusted IdP (and so the only keys that may verify).
         let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
         guard let assertionIssuerNode = XMLTree.firstChild(assertion, NS.assertionURI, "Issuer") else {
-            throw SAMLError.missingElement("Issuer")
+            throw SAMLError.missingIssuer
         }
         let assertionIssuer = XMLTree.trimmedText(assertionIssuerNode)
         let idp = try trustedIdP(for: responseIssuer ?? assertionIssuer)
@@ -192,7 +192,7 @@ struct ResponseValidator {
         let assertionID = structure.id(of: assertion)
 
         // Subject and NameID.
-        guard let subject = XMLTree.firstChild(assertion, NS.assertionURI, "Subject") else { throw SAMLError.missingNameID }
+        guard let subject = XMLTree.firstChild(assertion, NS.assertionURI, "Subject") else { throw SAMLError.missingSubject }
         var keepAlive: [XMLDocument] = []
         defer { withExtendedLifetime(keepAlive) {} }
         let nameIDNode: xmlNodePtr
