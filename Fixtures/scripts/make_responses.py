@@ -253,8 +253,8 @@ def flip_char(text, index):
 
 def placeholder():
     """The content xmlsec1 --url-map serves in place of an external URI while signing."""
-    path = WORK / "external-placeholder.txt"
-    path.write_text("swift-saml fixture: content the signer saw at the external URI\n")
+    path = WORK / "external-placeholder.xml"
+    path.write_text("<placeholder>swift-saml fixture: the content the signer saw at the external URI</placeholder>\n")
     return path
 
 
@@ -1181,12 +1181,12 @@ def references():
     hostile("reference-uri-response-id", sign(root, assertion_of(root), uri="#" + RESPONSE_ID), "referenceURIMismatch",
             "2.10", "Signature inside the Assertion whose Reference points at the Response ID, properly signed.")
     for name, url in (("reference-uri-http", "http://127.0.0.1:9/x"), ("reference-uri-file", "file:///etc/passwd")):
-        root = base()
-        root = sign(root, assertion_of(root), uri=url, transforms=(), url_maps=((url, placeholder()),))
+        root = fresh(ASSERTION_SIGNED)
+        one(root, "saml:Assertion/ds:Signature/ds:SignedInfo/ds:Reference").set("URI", url)
         hostile(name, root, "referenceURIMismatch", "2.10",
-                f"Assertion signature whose Reference URI is {url} (no transforms); signed with xmlsec1 --url-map "
-                "standing in a placeholder for the external content. A verifier that dereferences it fetches "
-                "the URL.")
+                f"The Assertion signature's Reference URI changed to {url} (hand-edited: xmlsec1 cannot sign an "
+                "external reference together with the enveloped-signature transform). A verifier that "
+                "dereferences it reads the URL before failing.")
     root = base()
     hostile("reference-uri-xpointer-root", sign(root, assertion_of(root), uri="#xpointer(/)"), "referenceURIMismatch",
             "2.10", "Reference URI=\"#xpointer(/)\" (the whole document), properly signed.")
@@ -1512,11 +1512,9 @@ def namespaces():
     saml1 = "urn:oasis:names:tc:SAML:1.0:assertion"
     text = base_xml().replace(f'<saml:Assertion ID="{ASSERTION_ID}"', f'<saml:Assertion xmlns:saml="{saml1}" ID="{ASSERTION_ID}"')
     root = parse(text.encode())
-    root = sign(root, root[2], id_attrs=ID_ATTRS + (("ID", f"{saml1}:Assertion"),))
-    semantic_foreign = dict(valid=False, expected="missingAssertion", attack="2.16")
-    emit("assertion-foreign-namespace", root, description="The Assertion (and everything in it) in the SAML 1.0 "
-         "assertion namespace via a rebound saml: prefix; signed. No SAML 2.0 Assertion in the Response.",
-         **semantic_foreign)
+    semantic("assertion-foreign-namespace", sign_response(root), "missingAssertion", "2.16",
+             "The Assertion (and everything in it) in the SAML 1.0 assertion namespace via a rebound saml: prefix; "
+             "the Response is signed. No SAML 2.0 Assertion in the Response.")
     text = base_xml().replace("<saml:Subject>", '<saml:Subject xmlns:saml="urn:evil">')
     semantic("subject-prefix-rebound", sign_assertion(parse(text.encode())), "missingSubject", "2.16",
              "xmlns:saml=\"urn:evil\" on Subject: Subject, NameID and SubjectConfirmation are not SAML elements; signed.")
