@@ -15,8 +15,8 @@ the reason it fails) is verified afterwards with xmlsec1 against the trusted cer
 one does not verify.
 
 Deterministic: RSA (PKCS#1 v1.5) signatures, the pysaml2 output (frozen clock, patched ID generator) and all
-edits are byte-for-byte reproducible. Not deterministic: ECDSA signatures (random k) and XML Encryption (random
-session key and IV); those files change on every run but stay valid.
+edits are byte-for-byte reproducible. ECDSA signatures (random k) and XML Encryption (random session key and IV)
+are not; for those files the previous output is kept when its content is the same (keep_previous_if_same).
 """
 import base64
 import copy
@@ -454,6 +454,23 @@ def xmlsec_verify(path, cert, index, id_attrs=ID_ATTRS):
     return run(cmd).returncode == 0
 
 
+NAIVE_ID_ATTRS = ID_ATTRS + (("ID", f"{MD}:EntityDescriptor"), ("ID", f"{SAMLP}:AuthnRequest"),
+                             ("ID", f"{SAMLP}:LogoutResponse"))
+
+
+def xmlsec_alone_accepts(path, certs):
+    """What a verifier that only runs xmlsec1 would say: `xmlsec1 --verify` of the first ds:Signature in document
+    order, with the trusted certificate only, IDs registered on every SAML element that has one (no remote URIs)."""
+    for cert in certs:
+        cmd = ["xmlsec1", "--verify", "--enabled-key-data", "raw-x509-cert", "--pubkey-cert-pem", KEYS / f"{cert}.crt",
+               "--enabled-reference-uris", "empty,same-doc"]
+        for attr, node in NAIVE_ID_ATTRS:
+            cmd += [f"--id-attr:{attr}", node]
+        if run(cmd + [path]).returncode == 0:
+            return True
+    return False
+
+
 def decrypt(path):
     out = WORK / f"decrypted-{next(_counter)}.xml"
     result = run(["xmlsec1", "--decrypt", "--privkey-pem", KEYS / "sp-enc-rsa2048.key", "--output", out, path])
@@ -470,6 +487,40 @@ def verify_signatures(path, certs, decrypt_first=False):
     if count == 0:
         return False
     return all(any(xmlsec_verify(path, c, i) for c in certs) for i in range(1, count + 1))
+
+
+def decrypt_all(data):
+    """The document with every EncryptedData decrypted by the SP key (xmlsec1 decrypts the first one per run)."""
+    for _ in range(4):
+        if b"EncryptedData" not in data:
+            return data
+        path = WORK / f"to-decrypt-{next(_counter)}.xml"
+        path.write_bytes(data)
+        try:
+            data = decrypt(path).read_bytes()
+        except RuntimeError:
+            return None
+    return None
+
+
+def keep_previous_if_same(file, data):
+    """ECDSA signatures and XML Encryption are randomized. To keep reruns from rewriting those files, keep the
+    previous file when it carries the same content: the same bytes outside SignatureValue/DigestValue (ECDSA), or
+    the same document once decrypted (encryption). The usual checks still run on whichever file is kept."""
+    old_path = OUT / file
+    if not old_path.exists():
+        return data
+    old = old_path.read_bytes()
+
+    def strip(b):  # a signature over ciphertext changes with it
+        return None if b is None else re.sub(rb"<ds:(SignatureValue|DigestValue)>[^<]*</ds:\1>", b"", b)
+    if b"EncryptedData" in data:
+        same = decrypt_all(data) is not None and strip(decrypt_all(old)) == strip(decrypt_all(data))
+    elif ECDSA_SHA256.encode() in data:
+        same = strip(old) == strip(data)
+    else:
+        return data
+    return old if same else data
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -489,7 +540,7 @@ def emit(name, doc, *, valid, expected=None, attack, description, signer="xmlsec
     if file is None:
         file = f"{name}.xml"
         data = doc if isinstance(doc, bytes) else to_bytes(doc)
-        (STAGE / file).write_bytes(data)
+        (STAGE / file).write_bytes(keep_previous_if_same(file, data))
     verify = valid if verify is None else verify
     if verify and not verify_signatures(STAGE / file, certs, decrypt_first):
         raise SystemExit(f"FAILED: {file} does not verify with xmlsec1 against {', '.join(certs)}")
@@ -512,6 +563,9 @@ def emit(name, doc, *, valid, expected=None, attack, description, signer="xmlsec
         entry["expected_name_id"] = name_id or NAME_ID
     if verify:
         entry["signatures_verify"] = True
+    raw = (STAGE / file).read_bytes()
+    if not valid and b"<!DOCTYPE" not in raw and b"Signature" in raw:
+        entry["xmlsec1_alone_accepts"] = xmlsec_alone_accepts(STAGE / file, certs)
     entry.update(extra)
     ENTRIES.append(entry)
 
@@ -523,11 +577,6 @@ def hostile(name, doc, expected, attack, description, **kw):
 def semantic(name, doc, expected, attack, description, **kw):
     """A hostile fixture whose signatures are valid: the semantic defect is the only one (checked)."""
     emit(name, doc, valid=False, expected=expected, attack=attack, description=description, verify=True, **kw)
-
-
-# Signed bases, kept as bytes; every variant edits a fresh copy.
-def assertion_signed_bytes(**kw):
-    return to_bytes(sign_assertion(base(**kw)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -544,7 +593,7 @@ def valid_baseline():
          description="Assertion signed with rsa-sha512 and a sha512 digest.")
     emit("ecdsa-sha256", sign_assertion(base(), key="idp-ec256", sig_alg=ECDSA_SHA256), valid=True, attack=None,
          certs=("idp-ec256",), description="Assertion signed with ECDSA P-256 (ecdsa-sha256) by idp-ec256; the SP "
-         "trusts keys/idp-ec256.crt. Not byte-for-byte reproducible (ECDSA uses a random nonce).")
+         "trusts keys/idp-ec256.crt. ECDSA uses a random nonce: reruns keep this file while its content is unchanged.")
     emit("rsa4096", sign_assertion(base(), key="idp-rsa4096"), valid=True, attack=None, certs=("idp-rsa4096",),
          description="Assertion signed with an RSA-4096 key; the SP trusts keys/idp-rsa4096.crt.")
     nxt = sign_assertion(base(), key="idp-rsa2048-next")
@@ -1107,7 +1156,7 @@ def multiple_assertions():
          decryption_key="keys/sp-enc-rsa2048.key", requires="decryption",
          description="The signed base Assertion encrypted to sp-enc-rsa2048 (aes256-gcm, rsa-oaep-mgf1p) in an "
          "unsigned Response. Valid when the SP decrypts with keys/sp-enc-rsa2048.key (without a decryption key: "
-         "encryptedAssertionNotSupported). Not byte-for-byte reproducible (random session key).")
+         "encryptedAssertionNotSupported). Encryption is randomized: reruns keep this file while its plaintext is unchanged.")
     root = base()
     assertion = assertion_of(root)
     first, second = encrypt(plain), encrypt(encrypted_other)
@@ -1118,6 +1167,23 @@ def multiple_assertions():
     root = sign_response(root)
     hostile("two-encrypted-assertions", root, "multipleAssertions", "2.6",
             "Signed Response with two EncryptedAssertions (b.simon and admin).")
+
+    for name, plaintext, expected, signer, what in (
+            ("encrypted-unsigned-assertion", to_bytes(assertion_of(evil_base())), "signatureMissing", "none",
+             "an unsigned evil Assertion (admin) in an unsigned Response"),
+            ("encrypted-attacker-signed-assertion", to_bytes(assertion_of(sign_assertion(evil_base(), key="attacker-rsa2048"))),
+             "signatureInvalid", "xmlsec1", "an evil Assertion signed by the attacker's key (KeyInfo: attacker cert) "
+             "in an unsigned Response")):
+        root = base()
+        assertion = assertion_of(root)
+        encrypted = encrypt(plaintext)
+        encrypted.tail = assertion.tail
+        assertion.addprevious(encrypted)
+        root.remove(assertion)
+        hostile(name, root, expected, "2.17", f"EncryptedAssertion (to sp-enc-rsa2048) holding {what}: the expected "
+                "code applies after decryption with keys/sp-enc-rsa2048.key (without a decryption key: "
+                "encryptedAssertionNotSupported).", signer=signer, decryption_key="keys/sp-enc-rsa2048.key",
+                requires="decryption")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1158,16 +1224,11 @@ def ids():
     hostile("id-not-ncname", root, "invalidID", "2.15", f"Assertion ID '{bad_id}' starts with a digit (not an NCName); "
             "properly signed.")
     spaced = ASSERTION_ID.replace("-", " ", 1)
-    try:
-        root = base(assertion_id=spaced)
-        root = sign(root, assertion_of(root), uri="#" + spaced)
-        how = "properly signed"
-    except RuntimeError:
-        root = fresh(ASSERTION_SIGNED)
-        assertion_of(root).set("ID", spaced)
-        one(root, "saml:Assertion/ds:Signature/ds:SignedInfo/ds:Reference").set("URI", "#" + spaced)
-        how = "hand-edited after signing (xmlsec1 cannot resolve it)"
-    hostile("id-with-space", root, "invalidID", "2.15", f"Assertion ID '{spaced}' contains a space; {how}.")
+    root = fresh(ASSERTION_SIGNED)  # xmlsec1 cannot sign it: a URI fragment with a space does not resolve
+    assertion_of(root).set("ID", spaced)
+    one(root, "saml:Assertion/ds:Signature/ds:SignedInfo/ds:Reference").set("URI", "#" + spaced)
+    hostile("id-with-space", root, "invalidID", "2.15", f"Assertion ID '{spaced}' contains a space (ID and Reference "
+            "URI hand-edited after signing: xmlsec1 cannot sign a reference to it).")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1233,6 +1294,11 @@ def transforms_and_algorithms():
     hostile("sig-hmac-sha1", root, "algorithmNotAllowed", "2.11",
             "SignatureMethod hmac-sha1 keyed with the PEM text of the IdP's public certificate (key confusion), "
             "KeyInfo naming the IdP certificate.")
+    hmac = fresh(to_bytes(root))
+    one(hmac, "saml:Assertion/ds:Signature/ds:SignedInfo/ds:SignatureMethod").append(
+        element("<ds:HMACOutputLength>8</ds:HMACOutputLength>"))
+    hostile("sig-hmac-outputlength", hmac, "algorithmNotAllowed", "2.11",
+            "CVE-2009-0217 shape: the hmac-sha1 signature with HMACOutputLength 8 (truncated MAC), hand-edited.")
     root = base()
     hostile("digest-md5", sign(root, assertion_of(root), digest_alg=MD5), "algorithmNotAllowed", "2.11",
             "DigestMethod md5, properly signed (rsa-sha256).")
@@ -1283,6 +1349,10 @@ def doctype():
             "doctypeForbidden", "2.9", "External entity file:///etc/passwd referenced from the NameID.")
     hostile("doctype-xxe-parameter", with_doctype('<!ENTITY % ext SYSTEM "http://127.0.0.1:9/evil.dtd">\n%ext;'),
             "doctypeForbidden", "2.9", "External parameter entity (http://127.0.0.1:9/evil.dtd) in the internal subset.")
+    blowup = "x" * 20000
+    hostile("doctype-quadratic-blowup", with_doctype(f'<!ENTITY a "{blowup}">', text.replace(">B. Simon<", ">" + "&a;" * 2000 + "<")),
+            "doctypeForbidden", "2.9", "Quadratic blowup: one 20 000-character entity referenced 2 000 times (40 MB "
+            "when expanded) in the displayname value.")
     lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol%s;" % ("" if i == 1 else i - 1)) * 10}">' for i in range(1, 10)]
     hostile("doctype-billion-laughs", with_doctype("\n".join(lol), text.replace(">B. Simon<", ">&lol9;<")),
             "doctypeForbidden", "2.9", "Billion laughs: nine levels of tenfold entity expansion in the displayname value.")
@@ -1608,8 +1678,10 @@ keys in `Fixtures/keys/` (made once by `Fixtures/scripts/make-keys.sh`; regenera
 The run rebuilds the folder from scratch, then checks with
 `xmlsec1 --verify --enabled-key-data raw-x509-cert --pubkey-cert-pem <trusted cert> --id-attr:ID …` (keys in the
 document ignored) that every signature of every valid fixture — and of every fixture whose defect is semantic —
-verifies; it fails otherwise. Byte-for-byte reproducible except `ecdsa-sha256.xml` (random ECDSA nonce) and the
-files with an EncryptedAssertion (random session key).
+verifies; it fails otherwise. Byte-for-byte reproducible, except that ECDSA signatures (random nonce) and XML
+Encryption (random session key and IV) differ on every signing: for `ecdsa-sha256.xml` and the files with an
+EncryptedAssertion the script keeps the previous file when it carries the same content (same bytes outside
+SignatureValue; same document once decrypted), so a rerun changes nothing unless the content changed.
 
 ## Fixed parameters
 
@@ -1654,6 +1726,7 @@ A JSON array, one entry per test case:
 | `options` | only when not default: `allowSHA1`, `allowUnsolicited`, `maxResponseBytes`, `signatureRequirement` |
 | `expected_name_id` | (valid only) the NameID the SP must return — the full value for the comment/CDATA/PI cases |
 | `expected_attributes` | (some valid ones) attribute values the SP must return |
+| `xmlsec1_alone_accepts` | (hostile, with a signature, no DOCTYPE) whether `xmlsec1 --verify` of the first ds:Signature in document order, with the trusted certificate only, succeeds — `true` marks the attacks that only the SP's own checks stop |
 | `signatures_verify` | `true` when the generator checked that every signature in the file verifies with xmlsec1 against `idp_certs` (valid cases and semantic-defect cases: the signature is not why they fail) |
 | `submissions` | `2` for the replay case: submit the same file twice to one SP, the second must fail |
 | `requires`, `decryption_key` | `encrypted-assertion` needs the SP's decryption key |
@@ -1681,13 +1754,14 @@ bearer confirmation, Conditions, AuthnStatement → replay.
   concatenated value (never the prefix); a suffixed Audience must fail on the full value.
 - **2.3 DigestValue/SignedInfo confusion** — flipped bytes, a comment in DigestValue (CVE-2025-29775), two
   SignedInfo (CVE-2025-29774), SignedInfo in Object, two References, a Manifest, a stray DigestValue.
-- **2.4 / 2.9 Parser differentials and DTDs** — XXE, parameter entities, billion laughs, ATTLIST IDs, entity
+- **2.4 / 2.9 Parser differentials and DTDs** — XXE, parameter entities, billion laughs, quadratic blowup, ATTLIST IDs, entity
   references in IDs (CVE-2025-23369), CVE-2025-25291/25292 shapes, several roots, trailing content, Latin-1: any
   DOCTYPE is refused before anything else.
 - **2.5 C14N failure** — relative and invalid namespace URIs with the empty-string digest: a failed
   canonicalization must never count as success.
-- **2.6 / 2.17 Several assertions** — signed+unsigned in both orders, two signed, Assertion beside
-  EncryptedAssertion, two EncryptedAssertions; one encrypted valid case for the decryption path.
+- **2.6 / 2.17 Several assertions, encryption** — signed+unsigned in both orders, two signed, Assertion beside
+  EncryptedAssertion, two EncryptedAssertions; for the decryption path, one valid encrypted case and two whose
+  decrypted Assertion is unsigned or signed by the attacker (the same signature rules apply after decryption).
 - **2.7 Signature exclusion** — removed signatures and SignatureValues, signatures moved into Subject, Conditions
   or an Attribute (still cryptographically valid), three signatures, two on one element, the Response signature
   invalid beside a valid Assertion signature, an Assertion outside the signed Response.
@@ -1695,7 +1769,7 @@ bearer confirmation, Conditions, AuthnStatement → replay.
   wrong key, and a rollover key that is not trusted: the key always comes from metadata.
 - **2.10 / 2.11 References, transforms, algorithms** — empty, foreign, external (`http://127.0.0.1:9/x`,
   `file:///etc/passwd`) and XPointer URIs; XSLT, XPath, inclusive c14n, three transforms, no enveloped transform;
-  hmac-sha1 keyed with the certificate, md5, unknown URIs, SHA-1 without the option.
+  hmac-sha1 keyed with the certificate, a truncated HMACOutputLength, md5, unknown URIs, SHA-1 without the option.
 - **2.13 / 2.14 Semantics** — each fixture valid in every respect but one, re-signed after the edit: expiry,
   not-yet-valid, confirmation windows, session expiry, invalid dates, audience, recipient, every Destination
   variant from the survey, issuers, InResponseTo, status, version, subject confirmation methods, missing parts,
@@ -1705,7 +1779,10 @@ bearer confirmation, Conditions, AuthnStatement → replay.
   default-namespace Assertion (valid).
 - **2.19 Robustness** — truncated, not XML, empty, invalid UTF-8, too deep, too large.
 
-Not covered here: 2.12 (Redirect binding), 2.18 (RelayState) — they are not Response documents.
+Not covered here: 2.12 (Redirect binding) and 2.18 (RelayState), which are not Response documents; from 2.8, an
+attacker certificate chaining to a public CA (the SP never takes keys from the document, which keyinfo-* already
+shows); from 2.9, `xi:include` (the parser never processes XInclude, so such an element is inert data); from 2.17,
+CipherReference/RetrievalMethod, rsa-1_5 and padding-oracle probes (they belong with the decryption tests).
 
 ## Fixtures
 """
@@ -1717,7 +1794,7 @@ def write_readme():
         verdict = "**valid**" if e["valid"] else f"`{e['expected']}`"
         if e.get("options"):
             verdict += " (" + ", ".join(f"{k}={json.dumps(v)}" for k, v in e["options"].items()) + ")"
-        desc = e["description"].replace("|", "\\|").replace("\n", " ")
+        desc = e["description"].replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
         lines.append(f"| {e['name']} | {e['file']} | {verdict} | {e['attack'] or ''} | {desc} |")
     valid = sum(e["valid"] for e in ENTRIES)
     lines.append("")
@@ -1726,6 +1803,7 @@ def write_readme():
     return "\n".join(lines) + "\n"
 
 
+# The three signed bases, kept as bytes (made in main); every variant edits a fresh copy.
 ASSERTION_SIGNED = RESPONSE_SIGNED = BOTH_SIGNED = b""
 
 

@@ -48,10 +48,6 @@ enum SignatureVerifier {
         guard let signatureMethod else { throw SAMLError.signatureMalformed(.missingSignatureMethod) }
         guard !references.isEmpty else { throw SAMLError.signatureMalformed(.missingReference) }
         guard references.count == 1 else { throw SAMLError.signatureMalformed(.multipleReferences) }
-        if let extra = XMLTree.firstElementChild(signatureMethod) {
-            // HMACOutputLength and the like: nothing belongs here for the allowed algorithms.
-            throw SAMLError.signatureMalformed(.unexpectedElement(XMLTree.qualifiedName(extra)))
-        }
 
         let reference = references[0]
         let expectedURI = "#" + parentID
@@ -97,6 +93,10 @@ enum SignatureVerifier {
         guard allowedC14N.contains(c14n) else { throw SAMLError.algorithmNotAllowed(c14n) }
         let signatureAlgorithm = SignatureAlgorithm(rawValue: XMLTree.attribute(signatureMethod, "Algorithm") ?? "")
         guard policy.signatureAlgorithms.contains(signatureAlgorithm) else { throw SAMLError.algorithmNotAllowed(signatureAlgorithm.rawValue) }
+        if let extra = XMLTree.firstElementChild(signatureMethod) {
+            // HMACOutputLength and the like: nothing belongs here for the allowed algorithms.
+            throw SAMLError.signatureMalformed(.unexpectedElement(XMLTree.qualifiedName(extra)))
+        }
         let digestAlgorithm = DigestAlgorithm(rawValue: XMLTree.attribute(digestMethods[0], "Algorithm") ?? "")
         guard policy.digestAlgorithms.contains(digestAlgorithm) else { throw SAMLError.algorithmNotAllowed(digestAlgorithm.rawValue) }
         return wholeDocument

@@ -1,0 +1,189 @@
+// swift-saml benchmark: full `ServiceProvider.validate` against the C floor (Sources/CFloor) on the same bytes, in
+// the same run; AuthnRequest building, IdP metadata parsing, scaling with concurrent validators, RSS over time.
+//
+// usage: SAMLBenchmarks [--inputs DIR] [--quick] [--only NAME[,NAME…]] [--sections validate,scaling,requests,metadata,rss]
+//        SAMLBenchmarks --profile NAME --impl swift|floor|floor-dup|base64 --iterations N   (no timing: for callgrind/perf)
+import CFloor
+import Foundation
+import SAML
+
+struct Arguments {
+    var inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Inputs")
+    var quick = false
+    var only: Set<String>?
+    var sections: Set<String> = ["validate", "scaling", "requests", "metadata", "rss"]
+    var profile: String?
+    var impl = "swift"
+    var iterations = 1000
+    var rssCounts = (1_000, 100_000)
+
+    init(_ args: [String]) {
+        var i = 1
+        func value() -> String { i += 1; return i < args.count ? args[i] : "" }
+        while i < args.count {
+            switch args[i] {
+            case "--inputs": inputs = URL(fileURLWithPath: value())
+            case "--quick": quick = true
+            case "--only": only = Set(value().split(separator: ",").map(String.init))
+            case "--sections": sections = Set(value().split(separator: ",").map(String.init))
+            case "--profile": profile = value()
+            case "--impl": impl = value()
+            case "--iterations": iterations = Int(value()) ?? 1000
+            case "--rss": let parts = value().split(separator: ",").compactMap { Int($0) }; if parts.count == 2 { rssCounts = (parts[0], parts[1]) }
+            default: FileHandle.standardError.write("unknown argument \(args[i])\n".data(using: .utf8)!); exit(2)
+            }
+            i += 1
+        }
+    }
+}
+
+func machine() -> String {
+    let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("model name") }
+        .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "?"
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load) at start"
+}
+
+nonisolated func main() async throws {
+    let args = Arguments(CommandLine.arguments)
+    let inputs = try Inputs(directory: args.inputs)
+    let selected = inputs.manifest.inputs.filter { args.only?.contains($0.name) ?? true }
+
+    if let name = args.profile {
+        guard let input = inputs.manifest.inputs.first(where: { $0.name == name }) else { throw BenchmarkError.missing(name) }
+        let p = try inputs.prepare(input)
+        for _ in 0..<args.iterations {
+            switch args.impl {
+            case "swift": try await p.validateXML()
+            case "base64": try await p.validateBase64()
+            case "floor": try p.floorVerify(Int32(CFLOOR_LEND_KEY))
+            case "floor-dup": try p.floorVerify(Int32(CFLOOR_DUPLICATE_KEY))
+            case "parse": try p.floorParse()
+            default: throw BenchmarkError.missing("--impl \(args.impl)")
+            }
+        }
+        print("\(args.iterations) × \(args.impl) on \(name): done")
+        return
+    }
+
+    print("# swift-saml benchmark")
+    print("machine: \(machine())")
+    print("libraries: swift-saml (release build) and the C floor (-O2) over \(String(cString: cfloor_versions()))")
+    let rounds = args.quick ? 7 : 21
+    let batch = args.quick ? 0.01 : 0.02
+    print("method: per case ≥0.3 s warm-up, then \(rounds) rounds of ~\(Int(batch * 1000)) ms batches, cases interleaved " +
+          "in rotating order; median per-operation time, [p10–p90] over rounds; ratio = median of per-round ratios")
+    print("replay cache: one real InMemoryReplayCache insert per validation, key + counter suffix (BenchmarkReplayCache)")
+    print("fixed clock: \(inputs.manifest.now)\n")
+
+    if args.sections.contains("validate") {
+        print("## Response validation vs the C floor (single thread)\n")
+        print("| input | bytes | swift-saml validate µs | floor (key lent) µs | ratio | target | floor (xmlSecKeyDuplicate) µs | swift base64 entry µs | validations/s |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for input in selected {
+            let p = try inputs.prepare(input)
+            // Correctness first: both must accept.
+            try await p.validateXML()
+            try p.floorVerify(Int32(CFLOOR_LEND_KEY))
+            try p.floorVerify(Int32(CFLOOR_DUPLICATE_KEY))
+            let cases = [
+                Case(name: "swift", body: { try await p.validateXML() }),
+                Case(name: "floor", body: { try p.floorVerify(Int32(CFLOOR_LEND_KEY)) }),
+                Case(name: "floor-dup", body: { try p.floorVerify(Int32(CFLOOR_DUPLICATE_KEY)) }),
+                Case(name: "base64", body: { try await p.validateBase64() }),
+            ]
+            let big = input.bytes > 500_000
+            let t = try await measure(cases, rounds: big ? max(5, rounds / 2) : rounds, batch: big ? batch * 5 : batch, warmup: 0.3)
+            let ratio = pairedRatio(t[0], t[1])
+            // Two signatures: the floor does two verifications too, so the target ratio is the same.
+            print("| \(input.name) | \(input.bytes) | \(micros(t[0].median)) [\(micros(t[0].p10))–\(micros(t[0].p90))] " +
+                  "| \(micros(t[1].median)) [\(micros(t[1].p10))–\(micros(t[1].p90))] | \(String(format: "%.2f×", ratio)) " +
+                  "| \(ratio <= 1.2 ? "≤1.2× met" : "**missed**") | \(micros(t[2].median)) | \(micros(t[3].median)) " +
+                  "| \(Int(1e9 / t[0].median)) |")
+        }
+        print("")
+    }
+
+    if args.sections.contains("scaling"), let input = inputs.manifest.inputs.first {
+        print("## Throughput: 2 concurrent validators vs 1 (\(input.name), one shared ServiceProvider)\n")
+        let p = try inputs.prepare(input)
+        let seconds = args.quick ? 1.0 : 2.0
+        var swift1: [Double] = [], swift2: [Double] = [], floor1: [Double] = [], floor2: [Double] = []
+        for _ in 0..<(args.quick ? 2 : 3) {
+            swift1.append(try await throughput(workers: 1, seconds: seconds) { try await p.validateXML() })
+            swift2.append(try await throughput(workers: 2, seconds: seconds) { try await p.validateXML() })
+            floor1.append(try await throughput(workers: 1, seconds: seconds) { try p.floorVerify(Int32(CFLOOR_LEND_KEY)) })
+            floor2.append(try await throughput(workers: 2, seconds: seconds) { try p.floorVerify(Int32(CFLOOR_LEND_KEY)) })
+        }
+        let s1 = percentile(swift1, 0.5), s2 = percentile(swift2, 0.5), f1 = percentile(floor1, 0.5), f2 = percentile(floor2, 0.5)
+        print("| | 1 validator /s | 2 validators /s | scaling | target |")
+        print("|---|---:|---:|---:|---:|")
+        print("| swift-saml | \(Int(s1)) | \(Int(s2)) | \(String(format: "%.2f×", s2 / s1)) | ≥1.8× \(s2 / s1 >= 1.8 ? "met" : "**missed**") |")
+        print("| C floor (same machine, same moment) | \(Int(f1)) | \(Int(f2)) | \(String(format: "%.2f×", f2 / f1)) | |")
+        print("(\(swift1.count) alternating runs of \(seconds) s each; median; load average now " +
+              "\((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))\n")
+    }
+
+    if args.sections.contains("requests") {
+        print("## AuthnRequest building (HTTP-Redirect)\n")
+        let m = inputs.manifest
+        let idp = try IdPMetadata(xml: try inputs.bytes(m.metadata))
+        let destination = idp.singleSignOnService(binding: .httpRedirect)!.location
+        let rsa = try SigningKey(privateKeyPEM: try inputs.text(m.spSigningKey), certificatePEM: try inputs.text(m.spSigningCert))
+        let ec = try SigningKey(privateKeyPEM: try inputs.text("keys/idp-ec256.key"), certificatePEM: try inputs.text("keys/idp-ec256.crt"))
+        func request() -> AuthnRequest {
+            AuthnRequest(issuer: m.spEntityID, destination: destination, assertionConsumerService: .url(m.acsURL))
+        }
+        let cases = [
+            Case(name: "unsigned", body: { _ = try request().redirectURL(relayState: "/dashboard") }),
+            Case(name: "RSA-2048", body: { _ = try request().redirectURL(relayState: "/dashboard", signingKey: rsa) }),
+            Case(name: "ECDSA P-256", body: { _ = try request().redirectURL(relayState: "/dashboard", signingKey: ec) }),
+        ]
+        let t = try await measure(cases, rounds: rounds, batch: batch, warmup: 0.3)
+        print("| Redirect URL | µs | [p10–p90] | per second |")
+        print("|---|---:|---:|---:|")
+        for (c, r) in zip(cases, t) {
+            print("| \(c.name) | \(micros(r.median)) | \(micros(r.p10))–\(micros(r.p90)) | \(Int(1e9 / r.median)) |")
+        }
+        print("")
+    }
+
+    if args.sections.contains("metadata") {
+        print("## IdP metadata parsing\n")
+        let m = inputs.manifest
+        let xml = try inputs.bytes(m.metadata)
+        let trusted = [try SAMLCertificate(pem: try inputs.text("keys/idp-rsa2048.crt"))]
+        let cases = [
+            Case(name: "IdPMetadata(xml:)", body: { _ = try IdPMetadata(xml: xml) }),
+            Case(name: "IdPMetadata(xml:verifyingSignatureWith:)", body: { _ = try IdPMetadata(xml: xml, verifyingSignatureWith: trusted) }),
+        ]
+        let t = try await measure(cases, rounds: rounds, batch: batch, warmup: 0.3)
+        print("| \(m.metadata) (\(xml.count) bytes, Azure shape, 2 signing certificates) | µs | [p10–p90] |")
+        print("|---|---:|---:|")
+        for (c, r) in zip(cases, t) { print("| \(c.name) | \(micros(r.median)) | \(micros(r.p10))–\(micros(r.p90)) |") }
+        print("")
+    }
+
+    if args.sections.contains("rss"), let input = inputs.manifest.inputs.first {
+        let (first, second) = args.rssCounts
+        print("## Memory: RSS over \(second) validations (\(input.name))\n")
+        let p = try inputs.prepare(input)
+        let before = residentSet()
+        for _ in 0..<first { try await p.validateXML() }
+        let atFirst = residentSet()
+        for _ in first..<second { try await p.validateXML() }
+        let atSecond = residentSet()
+        print("| after | RSS (MB) | peak RSS (MB) |")
+        print("|---|---:|---:|")
+        print("| setup (before the first validation) | \(String(format: "%.1f", Double(before.rss) / 1024)) | \(String(format: "%.1f", Double(before.peak) / 1024)) |")
+        print("| \(first) validations | \(String(format: "%.1f", Double(atFirst.rss) / 1024)) | \(String(format: "%.1f", Double(atFirst.peak) / 1024)) |")
+        print("| \(second) validations | \(String(format: "%.1f", Double(atSecond.rss) / 1024)) | \(String(format: "%.1f", Double(atSecond.peak) / 1024)) |")
+        let growth = Double(atSecond.rss - atFirst.rss) / 1024
+        print("\nRSS growth from \(first) to \(second) validations: \(String(format: "%+.2f", growth)) MB " +
+              "(\(abs(growth) <= 3 ? "within a few MB: met" : "**more than a few MB**"))\n")
+    }
+}
+
+try await main()
