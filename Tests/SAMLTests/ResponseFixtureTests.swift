@@ -7,6 +7,7 @@ import Testing
 @Suite("Response fixtures: valid shapes and the hostile corpus")
 struct ResponseFixtureTests {
     struct Entry: Decodable, Sendable, CustomTestStringConvertible {
+        var folder = "responses"
         let name: String
         let file: String
         let description: String
@@ -20,8 +21,14 @@ struct ResponseFixtureTests {
         let expected_attributes: [String: [String]]?
         let options: [String: JSONValue]?
         let decryption_key: String?
+        let decryption_keys: [String]?
         let submissions: Int?
-        var testDescription: String { name }
+        var testDescription: String { folder == "responses" ? name : "\(folder)/\(name)" }
+
+        enum CodingKeys: String, CodingKey {
+            case name, file, description, valid, expected, attack, idp_certs, idp_entity_id, expected_request_id, expected_name_id
+            case expected_attributes, options, decryption_key, decryption_keys, submissions
+        }
     }
 
     enum JSONValue: Decodable, Sendable {
@@ -34,10 +41,15 @@ struct ResponseFixtureTests {
         }
     }
 
-    static let entries: [Entry] = {
-        guard let data = try? Data(contentsOf: Fixtures.url("responses/manifest.json")) else { return [] }
-        do { return try JSONDecoder().decode([Entry].self, from: data) } catch { fatalError("responses/manifest.json: \(error)") }
-    }()
+    /// Fixtures/responses (signatures, structure, protocol) and Fixtures/encrypted (XML Encryption).
+    static let entries: [Entry] = ["responses", "encrypted"].flatMap { folder -> [Entry] in
+        guard let data = try? Data(contentsOf: Fixtures.url("\(folder)/manifest.json")) else { return [] }
+        do {
+            return try JSONDecoder().decode([Entry].self, from: data).map { var e = $0; e.folder = folder; return e }
+        } catch {
+            fatalError("\(folder)/manifest.json: \(error)")
+        }
+    }
 
     static func serviceProvider(_ entry: Entry) throws -> ServiceProvider {
         var options = ServiceProvider.Options()
@@ -47,11 +59,13 @@ struct ResponseFixtureTests {
             case ("allowSHA1", .bool(let b)): options.allowSHA1 = b
             case ("maxResponseBytes", .int(let n)): options.maxResponseBytes = n
             case ("signatureRequirement", .string(let s)): options.signatureRequirement = ServiceProvider.SignatureRequirement(rawValue: s)!
+            case ("allowRSA1_5KeyTransport", .bool(let b)): options.allowRSA1_5KeyTransport = b
+            case ("requireEncryptedAssertions", .bool(let b)): options.requireEncryptedAssertions = b
             default: Issue.record("unknown option \(key) in \(entry.name)")
             }
         }
         let idp = IdPMetadata(entityID: entry.idp_entity_id, signingCertificates: try entry.idp_certs.map { try SAMLCertificate(pem: try Fixtures.text($0)) })
-        let keys = try entry.decryption_key.map { [try DecryptionKey(privateKeyPEM: try Fixtures.text($0))] } ?? []
+        let keys = try ((entry.decryption_keys ?? []) + [entry.decryption_key].compactMap { $0 }).map { try DecryptionKey(privateKeyPEM: try Fixtures.text($0)) }
         return try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL], identityProviders: [idp],
                                    options: options, clock: FixedClock(Fixtures.now), decryptionKeys: keys)
     }
@@ -59,7 +73,7 @@ struct ResponseFixtureTests {
     @Test(arguments: entries.filter(\.valid))
     func accepts(_ entry: Entry) async throws {
         let sp = try Self.serviceProvider(entry)
-        let xml = try Fixtures.bytes("responses/\(entry.file)")
+        let xml = try Fixtures.bytes("\(entry.folder)/\(entry.file)")
         let assertion = try await sp.validate(responseXML: xml, expectedRequestID: entry.expected_request_id)
         if let name = entry.expected_name_id { #expect(assertion.nameID.value == name) }
         for (name, values) in entry.expected_attributes ?? [:] { #expect(assertion.values(of: name) == values, "\(name)") }
@@ -73,7 +87,7 @@ struct ResponseFixtureTests {
     @Test(arguments: entries.filter { !$0.valid })
     func rejects(_ entry: Entry) async throws {
         let sp = try Self.serviceProvider(entry)
-        let xml = try Fixtures.bytes("responses/\(entry.file)")
+        let xml = try Fixtures.bytes("\(entry.folder)/\(entry.file)")
         for _ in 1..<(entry.submissions ?? 1) {
             _ = try await sp.validate(responseXML: xml, expectedRequestID: entry.expected_request_id)
         }

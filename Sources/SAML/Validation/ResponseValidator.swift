@@ -53,6 +53,16 @@ struct ResponseValidator {
         // 3. The whole document's structure; IDs registered on Response and Assertion elements only.
         let structure = try StructureWalk(document: doc, root: response, maxDepth: sp.options.maxDepth)
 
+        // 3a. A signed Response with an Issuer is verified before anything is decrypted: a tampered ciphertext then
+        // fails as a digest mismatch, and decryption never runs on unauthenticated input when it need not.
+        let policy = sp.options.algorithmPolicy
+        let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
+        let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
+        var responseCertificate: SAMLCertificate?
+        if let responseSignature, let responseIssuer {
+            responseCertificate = try verify(responseSignature, of: response, walk: structure, idp: try trustedIdP(for: responseIssuer), policy: policy)
+        }
+
         // 3b. An EncryptedAssertion is decrypted with the SP's keys into a document of its own, whose structure is
         // checked the same way; it is then read from there (and its own signature, if any, verified there).
         let assertionStructure: StructureWalk
@@ -71,7 +81,6 @@ struct ResponseValidator {
         let assertion = assertionStructure.assertion
 
         // 4. The issuer selects the trusted IdP (and so the only keys that may verify).
-        let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
         guard let assertionIssuerNode = XMLTree.firstChild(assertion, NS.assertionURI, "Issuer") else {
             throw SAMLError.missingIssuer
         }
@@ -85,19 +94,13 @@ struct ResponseValidator {
         }
 
         // 5. Signatures: profile first, then xmlsec with the IdP's keys. An invalid signature is fatal wherever it is.
-        let policy = sp.options.algorithmPolicy
-        let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
         let assertionSignature = XMLTree.firstChild(assertion, NS.dsigURI, "Signature")
-        var signingCertificate: SAMLCertificate?
-        for (signature, parent, walk) in [(responseSignature, response, structure), (assertionSignature, assertion, assertionStructure)] {
-            guard let signature else { continue }
-            let parentID = walk.id(of: parent)
-            let wholeDocument = try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy,
-                                                                   allowEmptyURI: sp.options.allowEmptyReferenceURI)
-            if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
-            let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
-            // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
-            if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
+        var signingCertificate = responseCertificate
+        if let responseSignature, responseCertificate == nil {
+            signingCertificate = try verify(responseSignature, of: response, walk: structure, idp: idp, policy: policy)
+        }
+        if let assertionSignature {
+            let certificate = try verify(assertionSignature, of: assertion, walk: assertionStructure, idp: idp, policy: policy)
             signingCertificate = signingCertificate ?? certificate
         }
         let signed = VerifiedAssertion.SignedParts(response: responseSignature != nil, assertion: assertionSignature != nil)
@@ -133,6 +136,18 @@ struct ResponseValidator {
             try readAssertion(assertion, document: assertionStructure.document, idp: idp, issuer: assertionIssuer, signed: signed,
                               signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: assertionStructure)
         }
+    }
+
+    /// Profile check, xmlsec verification with the IdP's keys, and the pointer identity of the referenced node.
+    private func verify(_ signature: xmlNodePtr, of parent: xmlNodePtr, walk: StructureWalk, idp: TrustedIdP, policy: AlgorithmPolicy) throws -> SAMLCertificate {
+        let parentID = walk.id(of: parent)
+        let wholeDocument = try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy,
+                                                               allowEmptyURI: sp.options.allowEmptyReferenceURI)
+        if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
+        let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
+        // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
+        if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
+        return certificate
     }
 
     // MARK: - Status

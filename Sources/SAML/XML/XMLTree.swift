@@ -91,7 +91,33 @@ enum XMLTree {
     }
 
     static func trimmedText(_ node: xmlNodePtr) -> String {
-        text(node).trimmingCharacters(in: .whitespacesAndNewlines)
+        trimmed(text(node))
+    }
+
+    /// `value.trimmingCharacters(in: .whitespacesAndNewlines)`, the same result, without Foundation's NSString
+    /// round trip when it cannot matter: ASCII whitespace (tab, LF, VT, FF, CR, space: the ASCII members of that
+    /// set) is trimmed byte by byte, and only when a remaining end is a non-ASCII scalar (which may be Unicode
+    /// whitespace, U+0085, U+00A0, U+2028…) does Foundation decide. On the hot path (IDs, issuers, base64
+    /// signature values) this saves an NSString bridge and a UTF-16 copy per call.
+    static func trimmed(_ value: String) -> String {
+        enum Outcome { case unchanged, empty, slice(Int, Int), foundation }
+        var copy = value
+        let outcome = copy.withUTF8 { bytes -> Outcome in
+            @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+            var start = 0, end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            if start == end { return .empty }
+            while isSpace(bytes[end - 1]) { end -= 1 }
+            if bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 { return .foundation }
+            return start == 0 && end == bytes.count ? .unchanged : .slice(start, end)
+        }
+        switch outcome {
+        case .unchanged: return value
+        case .empty: return ""
+        case .slice(let start, let end):
+            return copy.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        case .foundation: return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     /// Deepest element nesting below `node` (node itself is depth 1); stops counting once past `stopAbove`.
