@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,11 @@ let package = Package(
         ),
         .target(
             name: "SAMLCertificatePolicy",
-            dependencies: ["SAML", .product(name: "X509", package: "swift-certificates")]
+            dependencies: [
+                "SAML",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .executableTarget(
             name: "SAMLCommand",
@@ -55,6 +60,14 @@ let package = Package(
         .testTarget(
             name: "SAMLCommandTests",
             dependencies: ["SAMLCommand", "SAML"]
+        ),
+        .testTarget(
+            name: "SAMLAttributeMappingTests",
+            dependencies: ["SAMLAttributeMapping", "SAML"]
+        ),
+        .testTarget(
+            name: "SAMLCertificatePolicyTests",
+            dependencies: ["SAMLCertificatePolicy", "SAML"]
         ),
     ]
 )

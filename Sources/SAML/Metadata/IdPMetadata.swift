@@ -13,6 +13,9 @@ public struct IdPMetadata: Sendable, Hashable {
     public var signingCertificates: [SAMLCertificate]
     /// Certificates to encrypt to the IdP.
     public var encryptionCertificates: [SAMLCertificate]
+    /// Further certificates published beside the keys (the rest of an X509Data: intermediates for a CA policy).
+    /// Never trusted to verify anything themselves.
+    public var additionalCertificates: [SAMLCertificate] = []
     /// NameID formats the IdP supports.
     public var nameIDFormats: [NameIDFormat]
     /// Whether the IdP wants AuthnRequests signed.
@@ -75,6 +78,7 @@ public struct IdPMetadata: Sendable, Hashable {
             validUntil: entity.validUntil,
             cacheDuration: entity.cacheDuration
         )
+        self.additionalCertificates = certificates.additional
     }
 
     /// The first SingleSignOnService with this binding.

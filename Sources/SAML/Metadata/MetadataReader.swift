@@ -95,20 +95,27 @@ enum MetadataReader {
 
     /// Certificates of the descriptor's KeyDescriptors: `use="signing"` (or no use) and `use="encryption"` (or no use).
     /// The first X509Certificate of each X509Data is the one carrying the key.
-    static func certificates(_ descriptor: xmlNodePtr) throws -> (signing: [SAMLCertificate], encryption: [SAMLCertificate]) {
+    /// Further X509Certificates of an X509Data (chain material: intermediates) come back as `additional`, never as keys.
+    static func certificates(_ descriptor: xmlNodePtr) throws -> (signing: [SAMLCertificate], encryption: [SAMLCertificate], additional: [SAMLCertificate]) {
         var signing: [SAMLCertificate] = []
         var encryption: [SAMLCertificate] = []
+        var additional: [SAMLCertificate] = []
         for keyDescriptor in XMLTree.childrenNamed(descriptor, NS.metadataURI, "KeyDescriptor") {
             let use = XMLTree.attribute(keyDescriptor, "use")?.trimmingCharacters(in: .whitespaces)
             guard let keyInfo = XMLTree.firstChild(keyDescriptor, NS.dsigURI, "KeyInfo") else { continue }
             for x509Data in XMLTree.childrenNamed(keyInfo, NS.dsigURI, "X509Data") {
-                guard let certNode = XMLTree.firstChild(x509Data, NS.dsigURI, "X509Certificate") else { continue }
+                let certNodes = XMLTree.childrenNamed(x509Data, NS.dsigURI, "X509Certificate")
+                guard let certNode = certNodes.first else { continue }
                 let certificate = try SAMLCertificate(base64: XMLTree.text(certNode))
+                for extra in certNodes.dropFirst() {
+                    let chainCertificate = try SAMLCertificate(base64: XMLTree.text(extra))
+                    if !additional.contains(chainCertificate) { additional.append(chainCertificate) }
+                }
                 if use == nil || use == "signing", !signing.contains(certificate) { signing.append(certificate) }
                 if use == nil || use == "encryption", !encryption.contains(certificate) { encryption.append(certificate) }
             }
         }
-        return (signing, encryption)
+        return (signing, encryption, additional)
     }
 
     static func nameIDFormats(_ descriptor: xmlNodePtr) -> [NameIDFormat] {

@@ -16,6 +16,17 @@ public enum MetadataSignature {
         return try withExtendedLifetime(doc) { try verify(doc, trusting: certificates, allowSHA1: allowSHA1) }
     }
 
+    /// The certificates carried in the KeyInfo of the root signature: untrusted material (a CA policy may chain
+    /// one of them to its anchors, then verify with it through ``verify(_:trusting:allowSHA1:limits:)``).
+    public static func keyInfoCertificates(_ xml: some Collection<UInt8>, limits: XMLParsingLimits = .metadata) throws -> [SAMLCertificate] {
+        let doc = try XMLDocument.parse(xml, limits: limits)
+        guard let root = doc.root, let signature = XMLTree.firstChild(root, NS.dsigURI, "Signature") else { throw SAMLError.signatureMissing(.metadata) }
+        guard let keyInfo = XMLTree.firstChild(signature, NS.dsigURI, "KeyInfo") else { return [] }
+        return try XMLTree.childrenNamed(keyInfo, NS.dsigURI, "X509Data").flatMap { data in
+            try XMLTree.childrenNamed(data, NS.dsigURI, "X509Certificate").map { try SAMLCertificate(base64: XMLTree.text($0)) }
+        }
+    }
+
     static func verify(_ doc: XMLDocument, trusting certificates: [SAMLCertificate], allowSHA1: Bool) throws -> SAMLCertificate {
         guard let root = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
         guard XMLTree.isElement(root, NS.metadataURI, "EntityDescriptor") || XMLTree.isElement(root, NS.metadataURI, "EntitiesDescriptor") else {

@@ -28,6 +28,7 @@ struct ResponseValidator {
 
     struct Outcome {
         let assertion: VerifiedAssertion
+        let identityProvider: IdPMetadata
         let replayKey: String
         let replayExpiry: Date
     }
@@ -307,7 +308,7 @@ struct ResponseValidator {
             signingCertificate: signingCertificate, canonicalXML: canonical)
         // Remember the assertion until the later of its expiries (plus skew): replays are refused until then.
         let expiry = [notOnOrAfter, confirmationExpiry].compactMap { $0 }.max() ?? now.addingTimeInterval(3600)
-        return Outcome(assertion: verified, replayKey: idp.metadata.entityID + "\n" + assertionID,
+        return Outcome(assertion: verified, identityProvider: idp.metadata, replayKey: idp.metadata.entityID + "\n" + assertionID,
                        replayExpiry: expiry.addingTimeInterval(skew))
     }
 

@@ -82,6 +82,7 @@ public struct ServiceProvider: Sendable {
     let clock: any SAMLClock
     let replayCache: any ReplayCache
     let decryptionKeys: [DecryptionKey]
+    let signingCertificateCheck: (any SigningCertificateCheck)?
 
     /// - Parameters:
     ///   - entityID: the SP's entityID.
@@ -94,11 +95,12 @@ public struct ServiceProvider: Sendable {
     ///   - replayCache: where accepted assertion IDs are remembered; an ``InMemoryReplayCache`` on `clock` by default.
     ///   - decryptionKeys: the SP's private keys for EncryptedAssertion, EncryptedID and EncryptedAttribute
     ///     (several during a rollover; each is tried).
+    ///   - signingCertificateCheck: a further decision on the signing certificate (a CA policy), see ``SigningCertificateCheck``.
     /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (no IdP, no ACS URL, duplicate entityIDs, an IdP without
     ///   signing certificates), ``SAMLError/invalidCertificate(_:)``.
     public init(entityID: String, assertionConsumerServiceURLs: [String], singleLogoutServiceURLs: [String] = [],
                 identityProviders: [IdPMetadata], options: Options = Options(), clock: any SAMLClock = SystemClock(), replayCache: (any ReplayCache)? = nil,
-                decryptionKeys: [DecryptionKey] = []) throws {
+                decryptionKeys: [DecryptionKey] = [], signingCertificateCheck: (any SigningCertificateCheck)? = nil) throws {
         guard !entityID.isEmpty else { throw SAMLError.invalidConfiguration("empty SP entityID") }
         guard !assertionConsumerServiceURLs.isEmpty else { throw SAMLError.invalidConfiguration("no ACS URL") }
         for url in assertionConsumerServiceURLs + singleLogoutServiceURLs { _ = try EndpointURL.validate(url) }
@@ -120,6 +122,7 @@ public struct ServiceProvider: Sendable {
         self.clock = clock
         self.replayCache = replayCache ?? InMemoryReplayCache(clock: clock)
         self.decryptionKeys = decryptionKeys
+        self.signingCertificateCheck = signingCertificateCheck
         if options.requireEncryptedAssertions && decryptionKeys.isEmpty {
             throw SAMLError.invalidConfiguration("requireEncryptedAssertions needs at least one decryption key")
         }
@@ -151,11 +154,23 @@ public struct ServiceProvider: Sendable {
         let now = clock.now()
         let outcome = try ResponseValidator(serviceProvider: self, now: now, expectedRequestID: expectedRequestID, relayState: relayState)
             .validate(responseXML)
+        if let signingCertificateCheck {
+            try await signingCertificateCheck.check(signingCertificate: outcome.assertion.signingCertificate,
+                                                    identityProvider: outcome.identityProvider, at: now)
+        }
         guard try await replayCache.insertIfAbsent(outcome.replayKey, expiresAt: outcome.replayExpiry) else {
             throw SAMLError.replayDetected(assertionID: outcome.assertion.assertionID)
         }
         return outcome.assertion
     }
+}
+
+/// An extra decision on the certificate whose key verified a response (SAMLCertificatePolicy's
+/// `CertificateTrustPolicy` is one: pinned, or chained to a certificate authority). It runs inside `validate`, after
+/// every other check and before the replay cache records the assertion; its error rejects the response unchanged.
+public protocol SigningCertificateCheck: Sendable {
+    /// Throws to reject `signingCertificate` (one of `identityProvider`'s metadata certificates) at `now`.
+    func check(signingCertificate: SAMLCertificate, identityProvider: IdPMetadata, at now: Date) async throws
 }
 
 /// A trusted IdP with its keys parsed once. Immutable, so `Sendable` (see ``VerificationKey``).

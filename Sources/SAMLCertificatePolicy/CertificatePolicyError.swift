@@ -1,0 +1,59 @@
+import Foundation
+
+/// Every way `SAMLCertificatePolicy` rejects a signing certificate or a policy: one case per failed check, naming
+/// the certificate by its subject (RFC 4514 string, as swift-certificates prints it).
+///
+/// New cases may be added in minor releases; `switch` over this type with a `default` branch. ``code`` names the
+/// case as a stable string.
+public enum CertificatePolicyError: Error, Hashable, Sendable {
+    // MARK: Configuration
+    /// A CA policy without any trust anchor (and without the system store): it would trust nothing, so it is refused
+    /// rather than built.
+    case noTrustAnchors
+    /// A certificate swift-certificates cannot read (malformed DER, a key type it does not support such as DSA or an
+    /// elliptic curve below P-256). `detail` is its error text.
+    case invalidCertificate(detail: String)
+
+    // MARK: Pinning (both modes)
+    /// The signing certificate is not one of the IdP metadata's certificates. A certificate that is not in the
+    /// metadata is never accepted, in either mode.
+    case notPinned(subject: String)
+
+    // MARK: Certificate-authority mode
+    /// The signing certificate is self-signed; the CA mode requires a CA-issued one.
+    case selfSignedLeafInCAMode(subject: String)
+    /// The signing certificate is itself a CA certificate (basicConstraints CA:TRUE): a CA key does not sign messages.
+    case signingCertificateIsCA(subject: String)
+    /// No chain from the signing certificate to a configured trust anchor (unknown issuer, or an issuer whose
+    /// signature does not verify).
+    case noPathToTrustAnchor(subject: String)
+    /// swift-certificates rejected every chain for a reason none of the typed cases names (path length, name
+    /// constraints, an unhandled critical extension). `reason` is its text.
+    case chainUntrusted(reason: String)
+
+    // MARK: Each certificate of the chain
+    /// The certificate's notAfter is before `now`.
+    case expired(subject: String, notAfter: Date, now: Date)
+    /// The certificate's notBefore is after `now`.
+    case notYetValid(subject: String, notBefore: Date, now: Date)
+    /// An issuing certificate lacks basicConstraints CA:TRUE.
+    case notACertificateAuthority(subject: String)
+    /// An issuing certificate has a keyUsage extension without keyCertSign.
+    case missingKeyCertSign(subject: String)
+    /// The signing certificate has a keyUsage extension without digitalSignature.
+    case missingDigitalSignature(subject: String)
+    /// An RSA key shorter than 2048 bits.
+    case weakKey(subject: String, bits: Int)
+    /// A certificate signed with an algorithm outside the allow-list (SHA-1, MD5, ...); `oid` is the dotted
+    /// signatureAlgorithm OID. The trust anchor's own self-signature is not checked.
+    case weakSignatureAlgorithm(subject: String, oid: String)
+}
+
+extension CertificatePolicyError {
+    /// The case name, a stable string for logs, JSON and the `saml` tool's exit reports.
+    public var code: String {
+        let text = String(describing: self)
+        if let paren = text.firstIndex(of: "(") { return String(text[..<paren]) }
+        return text
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import SAML
+import X509
+
+/// What a ``CertificateTrustPolicy`` found: the accepted chain, every metadata certificate with its days to expiry,
+/// and warnings the app should show its admins.
+public struct CertificateReport: Sendable, Hashable {
+    /// Which policy produced the report.
+    public enum Mode: String, Sendable, Hashable, Codable {
+        case pinned, certificateAuthority
+    }
+
+    public let mode: Mode
+    /// The instant the certificates were evaluated at.
+    public let evaluatedAt: Date
+    /// The certificate whose key verified the message (one of the metadata's).
+    public let signingCertificate: CertificateSummary
+    /// Pinned mode: the signing certificate alone. CA mode: the validated chain, signing certificate first, trust
+    /// anchor last.
+    public let chain: [CertificateSummary]
+    /// Every usable certificate in the IdP's metadata, in metadata order, with its days to expiry (rollover planning).
+    public let metadataCertificates: [CertificateSummary]
+    /// Conditions accepted but worth an admin's attention.
+    public let warnings: [CertificateWarning]
+
+    /// The certificates (chain and metadata) that expire within `days` days of ``evaluatedAt``, soonest first.
+    public func expiring(withinDays days: Int) -> [CertificateSummary] {
+        var seen: Set<SAMLCertificate> = []
+        return (chain + metadataCertificates)
+            .filter { seen.insert($0.certificate).inserted && $0.daysToExpiry <= days }
+            .sorted { $0.notAfter < $1.notAfter }
+    }
+}
+
+/// One certificate as the report shows it.
+public struct CertificateSummary: Sendable, Hashable {
+    public let certificate: SAMLCertificate
+    /// RFC 4514 subject, as swift-certificates prints it.
+    public let subject: String
+    public let issuer: String
+    /// The serial number in hex, colon-separated.
+    public let serialNumber: String
+    public let notBefore: Date
+    public let notAfter: Date
+    /// Whole days from the evaluation instant to notAfter, rounded down: 0 on the last day, negative once expired.
+    public let daysToExpiry: Int
+    /// `RSA-2048`, `EC P-256`, `Ed25519`.
+    public let publicKey: String
+    public let isSelfSigned: Bool
+
+    init(_ certificate: SAMLCertificate, parsed: Certificate, at now: Date) {
+        self.certificate = certificate
+        self.subject = parsed.subjectText
+        self.issuer = String(describing: parsed.issuer)
+        self.serialNumber = parsed.serialNumber.bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
+        self.notBefore = parsed.notValidBefore
+        self.notAfter = parsed.notValidAfter
+        self.daysToExpiry = Int((parsed.notValidAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+        self.publicKey = parsed.keyStrength.description
+        self.isSelfSigned = parsed.isSelfSigned
+    }
+}
+
+/// A condition the policy accepted but an admin should hear about.
+public enum CertificateWarning: Sendable, Hashable {
+    /// Pinned mode with `acceptExpired`: the signing certificate is past its notAfter. The IdP must roll its key
+    /// over; Shibboleth and most SPs accept it meanwhile, and so does this policy when told to.
+    case expiredPinnedCertificate(subject: String, notAfter: Date)
+    /// A certificate of the metadata other than the signing one cannot be used (``CertificatePolicyError/weakKey(subject:bits:)``,
+    /// ``CertificatePolicyError/invalidCertificate(detail:)``): it is left out of the report and of chain building.
+    case unusableMetadataCertificate(CertificatePolicyError)
+    /// Another certificate of the metadata (not the one that signed) has expired: stale rollover material.
+    case expiredMetadataCertificate(subject: String, notAfter: Date)
+}
+
+extension CertificateSummary: CustomStringConvertible {
+    /// `subject (RSA-2048, notAfter 2028-01-01T00:00:00Z, 395 days)`, for logs.
+    public var description: String {
+        "\(subject) (\(publicKey), notAfter \(notAfter.ISO8601Format()), \(daysToExpiry) days)"
+    }
+}
+
+extension CertificateReport: CustomStringConvertible {
+    /// The mode, the chain and the warnings on one line, for logs.
+    public var description: String {
+        let chainText = chain.map(\.description).joined(separator: " ← ")
+        return "\(mode): \(chainText)" + (warnings.isEmpty ? "" : "; warnings: \(warnings)")
+    }
+}
