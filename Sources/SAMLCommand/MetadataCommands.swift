@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SAML
+import SAMLCertificatePolicy
 
 struct IdPMetadataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,9 @@ struct IdPMetadataCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("entity-id"), help: "The entity to take from an EntitiesDescriptor.")
     var entityID: String?
+
+    @Option(name: .customLong("verify-signature"), help: "Require the metadata's root signature: by one of these pinned certificates (PEM), or by a KeyInfo certificate chaining to them as a CA bundle.")
+    var verifySignature: String?
 
     struct Output: Encodable {
         let entityID: String
@@ -32,7 +36,26 @@ struct IdPMetadataCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let idp = try IdPMetadata(xml: try IO.read(file), entityID: entityID)
+        let xml = try IO.read(file)
+        if let verifySignature {
+            let trusted = try CAPolicy.certificates(inPEM: try IO.readText(verifySignature))
+            do {
+                try MetadataSignature.verify(xml, trusting: trusted)
+            } catch SAMLError.signatureInvalid {
+                // Not one of the pinned certificates: a KeyInfo certificate that chains to them as anchors, and then
+                // verifies the signature, is accepted (the CA mode; KeyInfo alone is never trusted).
+                let policy = CertificateTrustPolicy.certificateAuthority(try CAPolicy(trustAnchors: trusted))
+                var accepted = false
+                for candidate in try MetadataSignature.keyInfoCertificates(xml) {
+                    guard (try? await policy.evaluate(signingCertificate: candidate, metadataCertificates: [candidate], at: Date())) != nil else { continue }
+                    try MetadataSignature.verify(xml, trusting: [candidate])
+                    accepted = true
+                    break
+                }
+                if !accepted { throw SAMLError.signatureInvalid }
+            }
+        }
+        let idp = try IdPMetadata(xml: xml, entityID: entityID)
         try IO.printJSON(Output(
             entityID: idp.entityID,
             singleSignOnServices: idp.singleSignOnServices.map { EndpointJSON(binding: $0.binding.rawValue, location: $0.location) },

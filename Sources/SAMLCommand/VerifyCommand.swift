@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SAML
+import SAMLAttributeMapping
+import SAMLCertificatePolicy
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +54,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-rsa1_5"), help: "Accept RSA PKCS#1 v1.5 key transport in encrypted assertions.")
     var allowRSA1_5 = false
 
+    @Option(name: .customLong("map"), help: "Map attributes with a preset (azure-ad, webex, adfs, okta, shibboleth, keycloak) or a JSON mapping FILE; adds \"mapped\".")
+    var map: String?
+
+    @Option(name: .customLong("require-ca"), help: "Also require the signing certificate to chain to a trust anchor in this PEM bundle.")
+    var requireCA: String?
+
     @Option(name: .customLong("require"), help: "Required signatures: assertionOrResponse (default), assertion, response, both.")
     var require: String?
 
@@ -82,6 +90,14 @@ struct VerifyCommand: AsyncParsableCommand {
         let audiences: [String]
         let attributes: [String: [String]]
         let relayState: String?
+        let mapped: MappedUser?
+        let certificates: [CertificateJSON]?
+    }
+
+    struct CertificateJSON: Encodable {
+        let subject: String
+        let notAfter: Date
+        let daysToExpiry: Int
     }
 
     struct RejectedOutput: Encodable {
@@ -106,8 +122,14 @@ struct VerifyCommand: AsyncParsableCommand {
         if let require { options.signatureRequirement = ServiceProvider.SignatureRequirement(rawValue: require)! }
         let clock: any SAMLClock = now.flatMap(Self.parseInstant).map { FixedClock($0) as any SAMLClock } ?? SystemClock()
         let decryptionKeys = try spKeys.map { try DecryptionKey(privateKeyPEM: try IO.readText($0)) }
+        let policy: CertificateTrustPolicy = try requireCA.map { .certificateAuthority(try CAPolicy(trustAnchorsPEM: try IO.readText($0))) } ?? .pinned()
+        let mapping: AttributeMapping? = try map.map { name in
+            if let preset = AttributeMapping.presets[name] { return preset }
+            return try AttributeMapping(json: try IO.read(name))
+        }
         let sp = try ServiceProvider(entityID: spEntityID, assertionConsumerServiceURLs: acsURLs, identityProviders: [idp],
-                                     options: options, clock: clock, decryptionKeys: decryptionKeys)
+                                     options: options, clock: clock, decryptionKeys: decryptionKeys,
+                                     signingCertificateCheck: requireCA == nil ? nil : policy)
         do {
             let assertion: VerifiedAssertion
             switch responseValue {
@@ -116,6 +138,8 @@ struct VerifyCommand: AsyncParsableCommand {
             case .base64(let text):
                 assertion = try await sp.validate(samlResponse: text, relayState: relayState, expectedRequestID: inResponseTo)
             }
+            let mapped = try mapping?.map(assertion)
+            let report = try await policy.evaluate(assertion, identityProvider: idp, at: clock.now())
             var attributes: [String: [String]] = [:]
             for attribute in assertion.attributes { attributes[attribute.name, default: []].append(contentsOf: attribute.values) }
             try IO.printJSON(Output(
@@ -123,10 +147,18 @@ struct VerifyCommand: AsyncParsableCommand {
                 nameID: .init(value: assertion.nameID.value, format: assertion.nameID.format?.rawValue),
                 sessionIndex: assertion.sessionIndex, authnInstant: assertion.authnInstant,
                 notOnOrAfter: assertion.notOnOrAfter, audiences: assertion.audiences, attributes: attributes,
-                relayState: assertion.relayState))
+                relayState: assertion.relayState, mapped: mapped,
+                certificates: report.metadataCertificates.map { CertificateJSON(subject: $0.subject, notAfter: $0.notAfter, daysToExpiry: $0.daysToExpiry) }))
+            for warning in report.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         } catch let error as SAMLError {
             try IO.printJSON(RejectedOutput(rejected: error.code, detail: error.detail))
             SAMLTool.reject(error)
+        } catch let error as AttributeMappingError {
+            try IO.printJSON(RejectedOutput(rejected: error.code, detail: "\(error)"))
+            throw Rejection(code: error.code, detail: "\(error)")
+        } catch let error as CertificatePolicyError {
+            try IO.printJSON(RejectedOutput(rejected: error.code, detail: "\(error)"))
+            throw Rejection(code: error.code, detail: "\(error)")
         }
     }
 

@@ -218,4 +218,27 @@ struct CommandTests {
                                  "--slo-url", "https://login.example.test/slo"], stdin: tampered)
         #expect(bad.status == 1 && bad.json["rejected"] as? String == "signatureInvalid")
     }
+
+    @Test func verifyMapsAndAppliesTheCAPolicy() throws {
+        let idpCert = Self.key("idp-rsa2048.crt")
+        let base = ["verify", "Fixtures/mapping/webex.xml", "--idp-cert", idpCert, "--idp-entity-id", Self.idpEntityID,
+                    "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs, "--in-response-to", "_a8f3c2e1d0b9a8f7e6d5c4b3a2f1e0d9c",
+                    "--now", "2026-12-01T12:00:00Z"]
+        let mapped = try Self.saml(base + ["--map", "webex"])
+        #expect(mapped.status == 0, "\(mapped.stdout) \(mapped.stderr)")
+        #expect((mapped.json["mapped"] as? [String: Any])?["uid"] != nil)
+        #expect((mapped.json["certificates"] as? [[String: Any]])?.count == 1)
+        // A required field that is missing rejects with the mapping error's case name.
+        let missing = try Self.saml(base.map { $0 == "Fixtures/mapping/webex.xml" ? "Fixtures/mapping/no-attributes.xml" : $0 } + ["--map", "webex"])
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("error: missingRequired"), "\(missing.stdout) \(missing.stderr)")
+        // The IdP's self-signed certificate does not chain to another CA: rejected with the policy's case name.
+        let ca = try Self.saml(base + ["--require-ca", "Fixtures/chains/anchors-a.pem"])
+        #expect(ca.status == 1 && ca.stderr.hasPrefix("error: selfSignedLeafInCAMode"), "\(ca.stdout) \(ca.stderr)")
+        // A response signed by a leaf of CA A passes it.
+        let chained = try Self.saml(["verify", "Fixtures/chains/response-leaf-depth2.xml", "--idp-cert", "Fixtures/chains/leaf-depth2.crt",
+                                     "--idp-cert", "Fixtures/chains/int-a1.crt", "--idp-entity-id", Self.idpEntityID,
+                                     "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs, "--in-response-to", "_a8f3c2e1d0b9a8f7e6d5c4b3a2f1e0d9c",
+                                     "--now", "2026-12-01T12:00:00Z", "--require-ca", "Fixtures/chains/anchors-a.pem"])
+        #expect(chained.status == 0, "\(chained.stdout) \(chained.stderr)")
+    }
 }
