@@ -241,4 +241,32 @@ struct CommandTests {
                                      "--now", "2026-12-01T12:00:00Z", "--require-ca", "Fixtures/chains/anchors-a.pem"])
         #expect(chained.status == 0, "\(chained.stdout) \(chained.stderr)")
     }
+
+    @Test(arguments: ["azure-ad", "azure-ad-unsigned", "adfs", "okta", "shibboleth", "simplesamlphp", "keycloak", "validity"])
+    func idpMetadataForEveryVendorShape(_ name: String) throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Fixtures/metadata/expected.json"))
+        let expected = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["files"] as? [String: Any])?["\(name).xml"] as? [String: Any] ?? [:]
+        let run = try Self.saml(["idp-metadata", "Fixtures/metadata/\(name).xml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.json["entityID"] as? String == expected["entityID"] as? String)
+        let certificates = try (expected["signingCertificates"] as? [String] ?? []).map { try Self.certificate(String($0.dropLast(4))).base64 }
+        #expect(run.json["signingCertificates"] as? [String] == certificates)
+        #expect((run.json["singleSignOnServices"] as? [[String: String]])?.map { $0["location"]! } ==
+                (expected["singleSignOnServices"] as? [[String: Any]])?.map { $0["location"] as! String })
+    }
+
+    @Test(arguments: [("doctype-xxe.xml", "doctypeForbidden"), ("entity-bomb.xml", "doctypeForbidden"), ("no-idpsso.xml", "missingIDPSSODescriptor"),
+                      ("truncated.xml", "malformedXML"), ("not-xml.txt", "malformedXML"), ("wrong-namespace.xml", "unexpectedRoot")])
+    func idpMetadataRejectsHostileFixtures(_ file: String, _ code: String) throws {
+        let run = try Self.saml(["idp-metadata", "Fixtures/metadata/\(file)"])
+        #expect(run.status == 1 && run.stderr.hasPrefix("error: \(code): "), "\(run.stderr)")
+    }
+
+    @Test func idpMetadataVerifiesSignatures() throws {
+        #expect(try Self.saml(["idp-metadata", "Fixtures/metadata/azure-ad.xml", "--verify-signature", Self.key("idp-rsa2048.crt")]).status == 0)
+        let forged = try Self.saml(["idp-metadata", "Fixtures/metadata/azure-ad.xml", "--verify-signature", Self.key("attacker-rsa2048.crt")])
+        #expect(forged.status == 1 && forged.stderr.hasPrefix("error: signatureInvalid"))
+        let unsigned = try Self.saml(["idp-metadata", "Fixtures/metadata/azure-ad-unsigned.xml", "--verify-signature", Self.key("idp-rsa2048.crt")])
+        #expect(unsigned.status == 1 && unsigned.stderr.hasPrefix("error: signatureMissing"))
+    }
 }
