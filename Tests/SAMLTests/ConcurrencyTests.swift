@@ -71,7 +71,7 @@ struct ConcurrencyTests {
     static func defaultConfigurationInputs(loneVerdictsFrom sp: ServiceProvider) async throws -> [Input] {
         var inputs: [Input] = []
         for entry in ResponseFixtureTests.entries where entry.idp_certs == ["keys/idp-rsa2048.crt"] && entry.options == nil
-            && entry.decryption_key == nil && entry.submissions == nil && entry.expected_request_id == Fixtures.requestID
+            && entry.decryption_key == nil && entry.decryption_keys == nil && entry.folder == "responses" && entry.submissions == nil && entry.expected_request_id == Fixtures.requestID
             && entry.idp_entity_id == Fixtures.idpEntityID {
             let xml = try Fixtures.bytes("responses/\(entry.file)")
             inputs.append(Input(name: entry.name, xml: xml, expected: await verdict(sp, xml)))
