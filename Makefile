@@ -27,3 +27,13 @@ deps:
 build:
 	@scripts/install-deps.sh build
 	swift build
+
+# The Hummingbird example SP signing in through SimpleSAMLphp on 127.0.0.1 (Examples/HummingbirdSP/README.md).
+# Installs what is missing, builds, starts both, prints the URL and the user; Ctrl-C stops both.
+.PHONY: demo e2e
+demo:
+	@scripts/e2e/demo.sh
+
+# The end-to-end suite: the example SP against SimpleSAMLphp and pysaml2, driven in headless Chromium (Tests/E2E).
+e2e:
+	@Tests/E2E/run.sh

@@ -1,0 +1,139 @@
+import Foundation
+import SAML
+
+/// Everything the example reads at startup: environment variables, or the same names as `KEY=value` lines in the
+/// file named by `SAML_CONFIG_FILE` (the environment wins). See README.md for the table.
+struct Configuration: Sendable {
+    /// Where one IdP's metadata document comes from.
+    enum MetadataSource: Sendable, Hashable, CustomStringConvertible {
+        case file(String)
+        case url(URL)
+
+        var description: String {
+            switch self {
+            case .file(let path): path
+            case .url(let url): url.absoluteString
+            }
+        }
+    }
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Address the server binds to (default 127.0.0.1) and its port (default 8080).
+    var host: String
+    var port: Int
+    /// The URL users reach the SP at, without a trailing slash (default http://localhost:PORT). The ACS URL and the
+    /// default entityID derive from it; it never comes from a request's Host header.
+    var baseURL: String
+    var entityID: String
+    var idpMetadata: [MetadataSource]
+    /// PEM files of the SP's key pair: signs AuthnRequests and the SP metadata; absent → unsigned (not for production).
+    var keyPath: String?
+    var certificatePath: String?
+    /// Publish the certificate for encryption too, and decrypt EncryptedAssertions with the key.
+    var decryptAssertions: Bool
+    var authnRequestBinding: Binding
+    var allowIdPInitiated: Bool
+    var signatureRequirement: ServiceProvider.SignatureRequirement
+    var nameIDFormat: NameIDFormat?
+    var mappingPreset: MappingPreset
+    var sessionSecret: String?
+    var sessionLifetime: TimeInterval
+    /// Members of this group (after mapping) may open /saml/status.
+    var adminGroup: String
+
+    var acsURL: String { baseURL + "/saml/acs" }
+    var isHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
+
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        var values: [String: String] = [:]
+        if let file = environment["SAML_CONFIG_FILE"], !file.isEmpty {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw Invalid(description: "SAML_CONFIG_FILE \(file): \(error.localizedDescription)")
+            }
+            for line in text.split(whereSeparator: \.isNewline) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let eq = trimmed.firstIndex(of: "=") else { continue }
+                values[String(trimmed[..<eq]).trimmingCharacters(in: .whitespaces)] =
+                    String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        for (key, value) in environment where key.hasPrefix("SAML_") || key.hasPrefix("SP_") { values[key] = value }
+        func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
+        func flag(_ key: String) throws -> Bool {
+            switch value(key)?.lowercased() {
+            case nil, "0", "false", "no", "off": return false
+            case "1", "true", "yes", "on": return true
+            case let other?: throw Invalid(description: "\(key) must be true or false, not \(other)")
+            }
+        }
+
+        let port = try value("SP_PORT").map { text -> Int in
+            guard let port = Int(text), (1...65535).contains(port) else { throw Invalid(description: "SP_PORT \(text) is not a port") }
+            return port
+        } ?? 8080
+        var baseURL = value("SP_BASE_URL") ?? "http://localhost:\(port)"
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        guard let base = URL(string: baseURL), ["http", "https"].contains(base.scheme?.lowercased() ?? ""), base.host != nil else {
+            throw Invalid(description: "SP_BASE_URL \(baseURL) is not an http(s) URL")
+        }
+
+        guard let sourcesText = value("SAML_IDP_METADATA") else {
+            throw Invalid(description: "SAML_IDP_METADATA is not set: give the IdP's metadata file or URL (several: comma-separated)")
+        }
+        let sources = try sourcesText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { text -> MetadataSource in
+                let lower = text.lowercased()
+                if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+                    guard let url = URL(string: text) else { throw Invalid(description: "bad metadata URL \(text)") }
+                    return .url(url)
+                }
+                return .file(text)
+            }
+
+        let binding: Binding
+        switch value("SAML_AUTHN_REQUEST_BINDING")?.lowercased() ?? "redirect" {
+        case "redirect": binding = .httpRedirect
+        case "post": binding = .httpPOST
+        case let other: throw Invalid(description: "SAML_AUTHN_REQUEST_BINDING must be redirect or post, not \(other)")
+        }
+        let requirementText = value("SAML_REQUIRE_SIGNED") ?? "assertionOrResponse"
+        guard let requirement = ServiceProvider.SignatureRequirement(rawValue: requirementText) else {
+            throw Invalid(description: "SAML_REQUIRE_SIGNED must be assertionOrResponse, assertion, response or both")
+        }
+        let presetText = value("SAML_MAPPING_PRESET") ?? "generic"
+        guard let preset = MappingPreset(rawValue: presetText) else {
+            throw Invalid(description: "SAML_MAPPING_PRESET must be one of \(MappingPreset.names.joined(separator: ", "))")
+        }
+        let lifetime = try value("SAML_SESSION_LIFETIME").map { text -> TimeInterval in
+            guard let seconds = TimeInterval(text), seconds > 0 else { throw Invalid(description: "SAML_SESSION_LIFETIME is seconds") }
+            return seconds
+        } ?? 8 * 3600
+        let key = value("SAML_SP_KEY"), certificate = value("SAML_SP_CERT")
+        guard (key == nil) == (certificate == nil) else {
+            throw Invalid(description: "SAML_SP_KEY and SAML_SP_CERT go together")
+        }
+
+        return Configuration(
+            host: value("SP_HOST") ?? "127.0.0.1",
+            port: port,
+            baseURL: baseURL,
+            entityID: value("SAML_SP_ENTITY_ID") ?? baseURL + "/saml/metadata",
+            idpMetadata: sources,
+            keyPath: key,
+            certificatePath: certificate,
+            decryptAssertions: try flag("SAML_DECRYPT_ASSERTIONS"),
+            authnRequestBinding: binding,
+            allowIdPInitiated: try flag("SAML_ALLOW_IDP_INITIATED"),
+            signatureRequirement: requirement,
+            nameIDFormat: value("SAML_NAMEID_FORMAT").map(NameIDFormat.init(rawValue:)),
+            mappingPreset: preset,
+            sessionSecret: value("SAML_SESSION_SECRET"),
+            sessionLifetime: lifetime,
+            adminGroup: value("SAML_ADMIN_GROUP") ?? "saml-admins"
+        )
+    }
+}

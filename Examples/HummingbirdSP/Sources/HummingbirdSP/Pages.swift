@@ -1,0 +1,125 @@
+import Foundation
+import SAML
+import X509
+
+/// The example's HTML. Every value that came from outside (attributes, entityIDs, certificate names) goes through
+/// `escape`; nothing else builds markup.
+enum Pages {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}th{text-align:left;padding-right:1rem}
+        td,th{vertical-align:top}code{word-break:break-all}</style></head>
+        <body>
+        \(body)
+        </body></html>
+
+        """
+    }
+
+    static func home(session: Session?, identityProviders: [IdPMetadata], isAdmin: Bool) -> String {
+        guard let session else {
+            var links = ""
+            if identityProviders.isEmpty {
+                links = "<p id=\"no-idp\">No identity provider is available right now (see the server log).</p>"
+            } else if identityProviders.count == 1 {
+                links = "<p><a id=\"sign-in\" href=\"/saml/login?returnTo=%2F\">Sign in with SSO</a></p>"
+            } else {
+                links = "<ul>"
+                for idp in identityProviders {
+                    let query = "returnTo=%2F&idp=" + (idp.entityID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                    links += "<li><a class=\"sign-in\" data-idp=\"\(escape(idp.entityID))\" href=\"/saml/login?\(escape(query))\">"
+                    links += "Sign in with SSO at <code>\(escape(idp.entityID))</code></a></li>"
+                }
+                links += "</ul>"
+            }
+            return page(title: "Not signed in", body: "<h1>Not signed in</h1>\n" + links)
+        }
+        let user = session.user
+        var rows = ""
+        func row(_ id: String, _ label: String, _ value: String) {
+            rows += "<tr><th>\(label)</th><td id=\"\(id)\">\(value)</td></tr>\n"
+        }
+        row("uid", "User", escape(user.uid))
+        row("email", "Email", escape(user.email ?? ""))
+        row("name", "Name", escape(user.name ?? ""))
+        row("groups", "Groups", user.groups.map { "<span class=\"group\">\(escape($0))</span>" }.joined(separator: ", "))
+        row("issuer", "Identity provider", "<code>\(escape(session.issuer))</code>")
+        row("nameid", "NameID", "<code>\(escape(session.nameID))</code>")
+        row("signed", "Signed", escape(session.signedParts.joined(separator: ", ")))
+        row("expires", "Session until", escape(ISO8601DateFormatter().string(from: session.expires)))
+        var body = "<h1>Signed in</h1>\n<table>\n\(rows)</table>\n"
+        body += "<form method=\"post\" action=\"/logout\"><button id=\"logout\" type=\"submit\">Sign out</button></form>\n"
+        if isAdmin { body += "<p><a id=\"status-link\" href=\"/saml/status\">SAML status</a></p>\n" }
+        return page(title: "Signed in as \(user.uid)", body: body)
+    }
+
+    static func rejected(reference: String) -> String {
+        page(title: "Sign-in failed", body: """
+            <h1>Sign-in failed</h1>
+            <p>The identity provider's answer could not be accepted. Please try again; if it keeps failing, give your
+            administrator this reference: <code id="reference">\(escape(reference))</code>.</p>
+            <p><a href="/">Back to the start page</a></p>
+            """)
+    }
+
+    static func message(_ title: String, _ text: String) -> String {
+        page(title: title, body: "<h1>\(escape(title))</h1>\n<p>\(escape(text))</p>\n<p><a href=\"/\">Back to the start page</a></p>")
+    }
+
+    static func status(configuration: Configuration, identityProviders: [IdPMetadata], sources: [SAMLRuntime.SourceState],
+                       metadataFailures: [String: SAMLError], lastFailure: SAMLRuntime.Failure?, now: Date) -> String {
+        var body = "<h1>SAML status</h1>\n<h2>This SP</h2>\n<table>\n"
+        body += "<tr><th>entityID</th><td><code id=\"sp-entity-id\">\(escape(configuration.entityID))</code></td></tr>\n"
+        body += "<tr><th>ACS</th><td><code>\(escape(configuration.acsURL))</code></td></tr>\n"
+        body += "<tr><th>IdP-initiated login</th><td>\(configuration.allowIdPInitiated ? "accepted" : "rejected")</td></tr>\n"
+        body += "<tr><th>AuthnRequest binding</th><td>\(configuration.authnRequestBinding == .httpPOST ? "HTTP-POST" : "HTTP-Redirect")</td></tr>\n"
+        body += "</table>\n<h2>Identity providers</h2>\n"
+        for source in sources where source.entityID == nil {
+            body += "<p class=\"idp-unavailable\">Not loaded: <code>\(escape(source.source.description))</code>: \(escape(source.lastError ?? "pending"))</p>\n"
+        }
+        for idp in identityProviders {
+            body += "<div class=\"idp\"><h3><code class=\"idp-entity-id\">\(escape(idp.entityID))</code></h3>\n<ul>\n"
+            for certificate in idp.signingCertificates {
+                if let parsed = try? Certificate(derEncoded: certificate.der) {
+                    let days = Int(parsed.notValidAfter.timeIntervalSince(now) / 86_400)
+                    body += "<li class=\"certificate\">signing certificate <code>\(escape(parsed.subject.description))</code>, "
+                    body += "expires \(escape(ISO8601DateFormatter().string(from: parsed.notValidAfter))) "
+                    body += "(<span class=\"days-left\">\(days)</span> days)</li>\n"
+                } else {
+                    body += "<li class=\"certificate\">signing certificate (unreadable)</li>\n"
+                }
+            }
+            if let failure = metadataFailures[idp.entityID] {
+                body += "<li>last metadata refresh refused: <code>\(escape(failure.code))</code></li>\n"
+            }
+            body += "</ul></div>\n"
+        }
+        body += "<h2>Last rejected response</h2>\n"
+        if let lastFailure {
+            body += "<p id=\"last-error\"><code class=\"code\">\(escape(lastFailure.code))</code> at "
+            body += "\(escape(ISO8601DateFormatter().string(from: lastFailure.time))), reference <code>\(escape(lastFailure.reference))</code>: "
+            body += "\(escape(lastFailure.detail))</p>\n"
+        } else {
+            body += "<p id=\"last-error\">none since the server started</p>\n"
+        }
+        return page(title: "SAML status", body: body)
+    }
+}
