@@ -10,9 +10,16 @@ enum XSDateTime {
     }
 
     static func parseOrNil(_ text: String) -> Date? {
-        var bytes = Array(text.utf8)
+        // Read in place from the string's UTF-8 (no Array copy: several timestamps are parsed per validation).
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    private static func parse(utf8 all: UnsafeBufferPointer<UInt8>) -> Date? {
         // Trim XML whitespace.
-        while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
+        var end = all.count
+        while end > 0, all[end - 1] == 0x20 || all[end - 1] == 0x0A || all[end - 1] == 0x0D || all[end - 1] == 0x09 { end -= 1 }
+        let bytes = UnsafeBufferPointer(rebasing: all[0..<end])
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
         var i = start

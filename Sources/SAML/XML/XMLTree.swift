@@ -69,6 +69,10 @@ enum XMLTree {
     }
 
     static func attributeValue(_ attr: xmlAttrPtr) -> String {
+        // Fast path: the usual single text child becomes the String directly (no empty String grown by appending).
+        if let only = attr.pointee.children, only.pointee.next == nil {
+            return only.pointee.content.map { String(cString: $0) } ?? ""
+        }
         var text = ""
         var cur = attr.pointee.children
         while let c = cur {
