@@ -1192,7 +1192,7 @@ It needs Debian's Python 3 with `python3-lxml` (the `python3` of pyenv on PATH h
 openssl) and `openssl`, and reads the certificates in `Fixtures/keys/` (never regenerated here; after
 `make-keys.sh` rerun this). Every document is written from a template in the script with the certificates' base64
 taken from the key files; nothing is copied from another project (the real-world documents in
-`/work/shared/corpus/` were only read to learn the shapes). A rerun rewrites identical bytes (RSA PKCS#1 v1.5
+`../shared/corpus/` (beside the repository) were only read to learn the shapes). A rerun rewrites identical bytes (RSA PKCS#1 v1.5
 signatures are deterministic; nothing depends on time).
 
 The script checks its own output before it finishes, and fails otherwise:
