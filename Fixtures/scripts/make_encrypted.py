@@ -224,7 +224,7 @@ def crypto_encrypt(plaintext, *, data_alg, transport="rsa-oaep-mgf1p", digest=No
         raise RuntimeError(f"cryptography worker failed: {result.stderr.decode(errors='replace')[-1500:]}")
     answer = json.loads(result.stdout)
     TOOLS["cryptography"] = (f"cryptography {answer['cryptography']} ({answer['openssl']}) under "
-                             f"{answer['python']}")
+                             f"Python {answer['python'].rsplit('/', 1)[-1]} from PATH")
     out = answer["results"][0]
     method = ""
     if label:
