@@ -269,4 +269,18 @@ struct CommandTests {
         let unsigned = try Self.saml(["idp-metadata", "Fixtures/metadata/azure-ad-unsigned.xml", "--verify-signature", Self.key("idp-rsa2048.crt")])
         #expect(unsigned.status == 1 && unsigned.stderr.hasPrefix("error: signatureMissing"))
     }
+
+    @Test func verifyDecryptsWithSPKeys() throws {
+        let base = ["verify", "Fixtures/encrypted/xmlsec1-aes128-cbc.xml", "--idp-cert", Self.key("idp-rsa2048.crt"), "--idp-entity-id", Self.idpEntityID,
+                    "--sp-entity-id", Self.spEntityID, "--acs-url", Self.acs, "--in-response-to", "_a8f3c2e1d0b9a8f7e6d5c4b3a2f1e0d9c",
+                    "--now", "2026-12-01T12:00:00Z"]
+        let noKey = try Self.saml(base)
+        #expect(noKey.status == 1 && noKey.json["rejected"] as? String == "encryptedAssertionNotSupported")
+        let wrongKey = try Self.saml(base + ["--sp-key", Self.key("sp-rsa2048.key")])
+        #expect(wrongKey.status == 1 && wrongKey.json["rejected"] as? String == "decryptionFailed")
+        // Repeatable: the rollover key first, the right one second.
+        let decrypted = try Self.saml(base + ["--sp-key", Self.key("sp-rsa2048.key"), "--sp-key", Self.key("sp-enc-rsa2048.key")])
+        #expect(decrypted.status == 0, "\(decrypted.stdout) \(decrypted.stderr)")
+        #expect((decrypted.json["nameID"] as? [String: String])?["value"] == "b.simon@contoso.example")
+    }
 }
