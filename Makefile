@@ -37,3 +37,15 @@ demo:
 # The end-to-end suite: the example SP against SimpleSAMLphp and pysaml2, driven in headless Chromium (Tests/E2E).
 e2e:
 	@Tests/E2E/run.sh
+
+# Issue 6 tooling (not yet in .ci/run: enable after a clean-clone run proves their time and stability in CI).
+.PHONY: sanitizers fuzz bench
+# The test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer.
+sanitizers:
+	@scripts/ci-sanitizers.sh
+# libFuzzer over validate, the Redirect decoder and metadata, for FUZZ_SECONDS (default 120).
+fuzz:
+	@scripts/ci-fuzz.sh
+# The benchmark against the C floor (Benchmarks/README.md).
+bench:
+	@Benchmarks/run.sh
