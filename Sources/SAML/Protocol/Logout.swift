@@ -201,7 +201,7 @@ extension ServiceProvider {
             throw SAMLError.unknownIssuer(issuer)
         }
         // Signature: the query string's (Redirect) or the enveloped one (POST). One of them is required.
-        let policy = options.algorithmPolicy
+        let policy = algorithmPolicy
         if let decoded, decoded.signature != nil {
             guard let algorithm = decoded.signatureAlgorithm, policy.signatureAlgorithms.contains(algorithm) else {
                 throw SAMLError.algorithmNotAllowed(decoded.signatureAlgorithm?.rawValue ?? "")

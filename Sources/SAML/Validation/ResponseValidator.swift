@@ -56,7 +56,7 @@ struct ResponseValidator {
 
         // 3a. A signed Response with an Issuer is verified before anything is decrypted: a tampered ciphertext then
         // fails as a digest mismatch, and decryption never runs on unauthenticated input when it need not.
-        let policy = sp.options.algorithmPolicy
+        let policy = sp.algorithmPolicy
         let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
         let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
         var responseCertificate: SAMLCertificate?

@@ -82,6 +82,8 @@ public struct ServiceProvider: Sendable {
     let clock: any SAMLClock
     let replayCache: any ReplayCache
     let decryptionKeys: [DecryptionKey]
+    /// `options.algorithmPolicy`, computed once (`options` never changes) rather than on every validation.
+    let algorithmPolicy: AlgorithmPolicy
     let signingCertificateCheck: (any SigningCertificateCheck)?
 
     /// - Parameters:
@@ -122,6 +124,7 @@ public struct ServiceProvider: Sendable {
         self.clock = clock
         self.replayCache = replayCache ?? InMemoryReplayCache(clock: clock)
         self.decryptionKeys = decryptionKeys
+        self.algorithmPolicy = options.algorithmPolicy
         self.signingCertificateCheck = signingCertificateCheck
         if options.requireEncryptedAssertions && decryptionKeys.isEmpty {
             throw SAMLError.invalidConfiguration("requireEncryptedAssertions needs at least one decryption key")
