@@ -94,6 +94,24 @@ struct ConcurrencyTests {
         #expect(await cache.inserts == accepted * 5)
     }
 
+    @Test("the audit XML, computed on first read, is the same text for many concurrent first readers")
+    func auditXMLReadConcurrently() async throws {
+        let xml = try Fixtures.bytes("responses/assertion-signed.xml")
+        let sp = try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
+                                     identityProviders: [Fixtures.identityProvider()], clock: FixedClock(Fixtures.now),
+                                     replayCache: AdmitAllReplayCache())
+        let shared = try await sp.validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        let expected = try await sp.validate(responseXML: xml, expectedRequestID: Fixtures.requestID).canonicalXML
+        #expect(expected.hasPrefix("<saml:Assertion") || expected.hasPrefix("<Assertion"))
+        let texts = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<64 { group.addTask { shared.canonicalXML } }
+            var all: Set<String> = []
+            for await text in group { all.insert(text) }
+            return all
+        }
+        #expect(texts == [expected])
+    }
+
     @Test("keys lent to many concurrent verifications stay correct: each signature is verified by its own key")
     func sharedKeysStayCorrect() async throws {
         // One IdP publishing four keys: every verification tries them in order, so each key is lent to verifications

@@ -81,6 +81,11 @@ struct ResponseFixtureTests {
         // The audit copy is the verified assertion itself: it re-parses to an Assertion with the same ID.
         let audit = try XMLDocument.parse(Array(assertion.canonicalXML.utf8), limits: .metadata)
         #expect(XMLTree.isElement(audit.root!, NS.assertionURI, "Assertion") && XMLTree.attribute(audit.root!, "ID") == assertion.assertionID)
+        // Computed lazily from the response bytes, it is exactly the canonical form of the response's Assertion.
+        let original = try XMLDocument.parse(xml, limits: .metadata)
+        if let node = XMLTree.firstChild(original.root!, NS.assertionURI, "Assertion") {
+            #expect(assertion.canonicalXML == original.canonicalXML(of: node))
+        }
         // The same bytes through the base64 entry point give the same answer (a fresh SP: no replay).
         let again = try await Self.serviceProvider(entry).validate(samlResponse: Base64.encode(xml), expectedRequestID: entry.expected_request_id)
         #expect(again == assertion)

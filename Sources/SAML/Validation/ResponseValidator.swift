@@ -36,10 +36,10 @@ struct ResponseValidator {
     func validate(_ xml: [UInt8]) throws -> Outcome {
         let limits = XMLParsingLimits(maxBytes: sp.options.maxResponseBytes, maxDepth: sp.options.maxDepth)
         let doc = try XMLDocument.parse(xml, limits: limits, checkDepth: false)
-        return try withExtendedLifetime(doc) { try validate(doc) }
+        return try withExtendedLifetime(doc) { try validate(doc, bytes: xml, limits: limits) }
     }
 
-    private func validate(_ doc: XMLDocument) throws -> Outcome {
+    private func validate(_ doc: XMLDocument, bytes: [UInt8], limits: XMLParsingLimits) throws -> Outcome {
         // 1. The root: samlp:Response, SAML 2.0.
         guard let response = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
         guard XMLTree.isElement(response, NS.protocolURI, "Response") else {
@@ -134,8 +134,11 @@ struct ResponseValidator {
 
         // 7. The assertion, read from the verified node.
         return try withExtendedLifetime(decryptedDocuments) {
-            try readAssertion(assertion, document: assertionStructure.document, idp: idp, issuer: assertionIssuer, signed: signed,
-                              signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: assertionStructure)
+            // The audit XML of an assertion read from the response itself is computed on first read from these bytes.
+            let auditSource = decryptedDocuments.isEmpty ? (bytes, limits) : nil
+            return try readAssertion(assertion, document: assertionStructure.document, idp: idp, issuer: assertionIssuer, signed: signed,
+                                     signingCertificate: signingCertificate, inResponseTo: inResponseTo, structure: assertionStructure,
+                                     auditSource: auditSource)
         }
     }
 
@@ -199,7 +202,8 @@ struct ResponseValidator {
 
     private func readAssertion(_ assertion: xmlNodePtr, document: XMLDocument, idp: TrustedIdP, issuer: String,
                                signed: VerifiedAssertion.SignedParts, signingCertificate: SAMLCertificate,
-                               inResponseTo: String?, structure: StructureWalk) throws -> Outcome {
+                               inResponseTo: String?, structure: StructureWalk,
+                               auditSource: (bytes: [UInt8], limits: XMLParsingLimits)?) throws -> Outcome {
         let version = XMLTree.attribute(assertion, "Version")
         guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
         guard XMLTree.attribute(assertion, "IssueInstant").flatMap(XSDateTime.parseOrNil) != nil else {
@@ -296,8 +300,14 @@ struct ResponseValidator {
             }
         }
 
-        guard let canonical = document.canonicalXML(of: assertion) else {
-            throw SAMLError.signatureVerificationFailed(detail: "canonicalization of the assertion failed")
+        let auditXML: AuditXML
+        if let auditSource {
+            auditXML = AuditXML(response: auditSource.bytes, limits: auditSource.limits, assertionID: assertionID)
+        } else {
+            guard let canonical = document.canonicalXML(of: assertion) else {
+                throw SAMLError.signatureVerificationFailed(detail: "canonicalization of the assertion failed")
+            }
+            auditXML = AuditXML(computed: canonical)
         }
         let verified = VerifiedAssertion(
             issuer: issuer, assertionID: assertionID, nameID: nameID,
@@ -305,7 +315,7 @@ struct ResponseValidator {
             authnContextClassRef: classRef, sessionNotOnOrAfter: sessionNotOnOrAfter,
             notBefore: notBefore, notOnOrAfter: notOnOrAfter, audiences: audiences, attributes: attributes,
             inResponseTo: inResponseTo, relayState: relayState, signed: signed,
-            signingCertificate: signingCertificate, canonicalXML: canonical)
+            signingCertificate: signingCertificate, auditXML: auditXML)
         // Remember the assertion until the later of its expiries (plus skew): replays are refused until then.
         let expiry = [notOnOrAfter, confirmationExpiry].compactMap { $0 }.max() ?? now.addingTimeInterval(3600)
         return Outcome(assertion: verified, identityProvider: idp.metadata, replayKey: idp.metadata.entityID + "\n" + assertionID,

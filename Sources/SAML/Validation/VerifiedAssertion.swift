@@ -55,12 +55,66 @@ public struct VerifiedAssertion: Sendable, Hashable {
     public let signed: SignedParts
     /// The certificate (from the IdP's metadata) whose key verified the signature.
     public let signingCertificate: SAMLCertificate
-    /// Exclusive canonical XML of the verified assertion, for audit logs.
-    public let canonicalXML: String
+    /// Exclusive canonical XML (without comments) of the verified assertion, for audit logs.
+    ///
+    /// Computed on first read, not on the login path: the validated bytes are kept and parsed again with the same
+    /// limits, and the response's one top-level Assertion (which the structure checks proved unique, and whose ID
+    /// must equal ``assertionID``) is canonicalised. Decrypted assertions are canonicalised during validation.
+    public var canonicalXML: String { auditXML.value }
+    let auditXML: AuditXML
 
     /// The first attribute with this Name.
     public func attribute(named name: String) -> Attribute? { attributes.first { $0.name == name } }
 
     /// The values of every attribute with this Name (several Attribute elements may share one).
     public func values(of name: String) -> [String] { attributes.filter { $0.name == name }.flatMap(\.values) }
+}
+
+/// The canonical XML of a verified assertion, either computed already or computed once on first read from the
+/// validated response bytes. Immutable inputs plus a lock-protected cache: safe to share across tasks.
+final class AuditXML: @unchecked Sendable, Hashable {
+    private enum Source {
+        case computed(String)
+        case response(bytes: [UInt8], limits: XMLParsingLimits, assertionID: String)
+    }
+
+    private let source: Source
+    private let lock = NSLock()
+    private var cached: String?
+
+    init(computed: String) { source = .computed(computed) }
+
+    init(response bytes: [UInt8], limits: XMLParsingLimits, assertionID: String) {
+        source = .response(bytes: bytes, limits: limits, assertionID: assertionID)
+    }
+
+    var value: String {
+        switch source {
+        case .computed(let text):
+            return text
+        case .response(let bytes, let limits, let assertionID):
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached { return cached }
+            let text = Self.canonicalize(bytes, limits: limits, assertionID: assertionID)
+            cached = text
+            return text
+        }
+    }
+
+    /// These bytes passed validation with these limits, so the parse and the single top-level Assertion are certain;
+    /// should either ever fail, the audit text says so rather than inventing XML.
+    private static func canonicalize(_ bytes: [UInt8], limits: XMLParsingLimits, assertionID: String) -> String {
+        guard let document = try? XMLDocument.parse(bytes, limits: limits, checkDepth: false), let root = document.root,
+              let assertion = XMLTree.firstChild(root, NS.assertionURI, "Assertion"),
+              XMLTree.attribute(assertion, "ID") == assertionID,
+              let text = document.canonicalXML(of: assertion)
+        else { return "" }
+        return text
+    }
+
+    static func == (lhs: AuditXML, rhs: AuditXML) -> Bool { lhs === rhs || lhs.value == rhs.value }
+
+    /// Equal values hash alike because nothing is hashed: the assertion's other fields carry the hash.
+    func hash(into hasher: inout Hasher) {}
 }
