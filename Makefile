@@ -38,7 +38,7 @@ demo:
 e2e:
 	@Tests/E2E/run.sh
 
-# Issue 6 tooling (not yet in .ci/run: enable after a clean-clone run proves their time and stability in CI).
+# Issue 6 tooling: sanitizers and fuzz run in CI (.ci/run) after the tests and the E2E suite.
 .PHONY: sanitizers fuzz bench
 # The test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer.
 sanitizers:
