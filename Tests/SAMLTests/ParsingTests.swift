@@ -125,4 +125,24 @@ struct EncodingTests {
             #expect(!URLMatching.matches(other, acs), "\(other)")
         }
     }
+
+    @Test func ncNameFastPathAgreesWithTheProduction() {
+        // Every ASCII string of length 1 and 2 (and a few longer): the byte fast path and the scalar production agree.
+        let ascii = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+        var checked = 0
+        for a in ascii {
+            #expect(RequestID.isNCName(String(a)) == RequestID.isNCNameByScalars(String(a)), "\(String(a).debugDescription)")
+            for b in ascii {
+                let value = String([a, b])
+                if RequestID.isNCName(value) != RequestID.isNCNameByScalars(value) { Issue.record("\(value.debugDescription)") }
+                checked += 1
+            }
+        }
+        #expect(checked == 128 * 128)
+        for (value, expected) in [("_a8f3c2e1d0b9", true), ("id-1.2_x", true), ("1abc", false), ("-a", false), ("", false),
+                                  ("a:b", false), ("a b", false), ("\u{E9}t\u{E9}", true), ("_\u{B7}", true), ("a\u{2000}", false),
+                                  ("\u{B7}a", false)] {
+            #expect(RequestID.isNCName(value) == expected, "\(value.debugDescription)")
+        }
+    }
 }

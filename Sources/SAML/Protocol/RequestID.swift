@@ -18,6 +18,21 @@ enum RequestID {
 
     /// Is `value` an XML NCName (what xs:ID requires)?
     static func isNCName(_ value: String) -> Bool {
+        // ASCII fast path (every ID real IdPs send): letters and `_` start, then letters, digits, `-`, `.`, `_`.
+        var copy = value
+        let ascii: Bool? = copy.withUTF8 { bytes in
+            guard let first = bytes.first else { return false }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+            guard isLetter(first) || first == 0x5F else { return false }
+            return bytes.dropFirst().allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
+        }
+        if let ascii { return ascii }
+        return isNCNameByScalars(value)
+    }
+
+    /// The NCName production of XML Namespaces 1.0, scalar by scalar (any input).
+    static func isNCNameByScalars(_ value: String) -> Bool {
         guard let first = value.unicodeScalars.first else { return false }
         func isStart(_ c: Unicode.Scalar) -> Bool {
             switch c.value {

@@ -380,8 +380,9 @@ struct StructureWalk {
                 }
                 attr = a.pointee.next
             }
-            let isResponse = XMLTree.isElement(current, NS.protocolURI, "Response")
-            let isAssertion = XMLTree.isElement(current, NS.assertionURI, "Assertion")
+            let kind = StructureWalk.kind(of: current)
+            let isResponse = kind == .response
+            let isAssertion = kind == .assertion
             if isResponse || isAssertion {
                 if let value = XMLTree.attribute(current, "ID") {
                     if !RequestID.isNCName(value) { if invalidID == nil { invalidID = .some(value) } }
@@ -392,14 +393,14 @@ struct StructureWalk {
                 }
                 if isResponse && current != root && nestedResponse == nil { nestedResponse = current }
             }
-            if isAssertion || XMLTree.isElement(current, NS.assertionURI, "EncryptedAssertion") {
+            if isAssertion || kind == .encryptedAssertion {
                 if current.pointee.parent == root {
                     topLevel.append(current)
                 } else if !StructureWalk.insideAdvice(current, root: root), misplacedAssertion == nil {
                     misplacedAssertion = current
                 }
             }
-            if XMLTree.isElement(current, NS.dsigURI, "Signature") {
+            if kind == .signature {
                 let parent = current.pointee.parent!
                 let parentOK = XMLTree.isElement(parent, NS.protocolURI, "Response") || XMLTree.isElement(parent, NS.assertionURI, "Assertion")
                 if !parentOK, misplacedSignature == nil { misplacedSignature = parent }
@@ -455,6 +456,22 @@ struct StructureWalk {
     func checkReferenceResolves(_ id: String, to node: xmlNodePtr) throws {
         guard let attr = xmlGetID(doc.pointer, id), attr.pointee.parent == node else {
             throw SAMLError.referenceURIMismatch(expected: "#" + id, found: "#" + id)
+        }
+    }
+
+    enum Kind { case response, assertion, encryptedAssertion, signature, other }
+
+    /// What the walk looks for, with one name comparison per element: the first byte of the local name picks the
+    /// only candidate, whose exact name and namespace are then compared (the same answer as `XMLTree.isElement`).
+    @inline(__always)
+    static func kind(of node: xmlNodePtr) -> Kind {
+        guard node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name else { return .other }
+        switch name.pointee {
+        case UInt8(ascii: "R"): return XMLTree.isElement(node, NS.protocolURI, "Response") ? .response : .other
+        case UInt8(ascii: "A"): return XMLTree.isElement(node, NS.assertionURI, "Assertion") ? .assertion : .other
+        case UInt8(ascii: "E"): return XMLTree.isElement(node, NS.assertionURI, "EncryptedAssertion") ? .encryptedAssertion : .other
+        case UInt8(ascii: "S"): return XMLTree.isElement(node, NS.dsigURI, "Signature") ? .signature : .other
+        default: return .other
         }
     }
 
