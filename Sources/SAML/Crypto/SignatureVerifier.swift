@@ -2,16 +2,38 @@ import Foundation
 internal import CXMLSec
 internal import CXMLSecShims
 
-/// The algorithms a verification accepts.
-struct AlgorithmPolicy: Sendable {
-    var signatureAlgorithms: Set<SignatureAlgorithm>
-    var digestAlgorithms: Set<DigestAlgorithm>
+/// The algorithms a verification accepts, with what each verification needs derived once: the URIs as arrays (a
+/// handful, compared without hashing) and xmlsec's transform classes to enable.
+///
+/// `@unchecked Sendable`: besides value types it holds xmlSecTransformId pointers, which point to xmlsec's
+/// static, never-modified transform class tables.
+struct AlgorithmPolicy: @unchecked Sendable {
+    let signatureAlgorithms: Set<SignatureAlgorithm>
+    let digestAlgorithms: Set<DigestAlgorithm>
+    private let signatureURIs: [String]
+    private let digestURIs: [String]
+    /// Reference transforms: enveloped-signature, exclusive c14n (with and without comments), the allowed digests.
+    let referenceTransformIDs: [xmlSecTransformId]
+    /// Signature transforms: exclusive c14n (with and without comments), the allowed signature methods.
+    let signatureTransformIDs: [xmlSecTransformId]
+
+    init(signatureAlgorithms: Set<SignatureAlgorithm>, digestAlgorithms: Set<DigestAlgorithm>) {
+        self.signatureAlgorithms = signatureAlgorithms
+        self.digestAlgorithms = digestAlgorithms
+        signatureURIs = signatureAlgorithms.map(\.rawValue).sorted()
+        digestURIs = digestAlgorithms.map(\.rawValue).sorted()
+        referenceTransformIDs = [cxmlsec_transform_enveloped(), cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()]
+            + digestAlgorithms.sorted { $0.rawValue < $1.rawValue }.compactMap(\.transformID)
+        signatureTransformIDs = [cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()]
+            + signatureAlgorithms.sorted { $0.rawValue < $1.rawValue }.compactMap(\.transformID)
+    }
+
+    func allowsSignature(_ uri: String) -> Bool { signatureURIs.contains(uri) }
+    func allowsDigest(_ uri: String) -> Bool { digestURIs.contains(uri) }
 }
 
 /// Verifies one enveloped `ds:Signature` under the SAML signature profile, with xmlsec and trusted keys only.
 enum SignatureVerifier {
-    private static let allowedTransforms: Set<String> = [TransformURI.enveloped, TransformURI.excC14N, TransformURI.excC14NWithComments]
-    private static let allowedC14N: Set<String> = [TransformURI.excC14N, TransformURI.excC14NWithComments]
 
     /// The profile checks (saml-core §5.4), reading strictly the Signature's own children: one SignedInfo, one
     /// Reference whose URI is `#` + the parent's ID, only enveloped-signature and exclusive c14n transforms, no
@@ -32,7 +54,7 @@ enum SignatureVerifier {
         guard signedInfos.count == 1 else { throw SAMLError.signatureMalformed(.multipleSignedInfo) }
         guard !signatureValues.isEmpty else { throw SAMLError.signatureMalformed(.missingSignatureValue) }
         guard signatureValues.count == 1 else { throw SAMLError.signatureMalformed(.multipleSignatureValues) }
-        guard !XMLTree.trimmedText(signatureValues[0]).isEmpty else { throw SAMLError.signatureMalformed(.emptySignatureValue) }
+        guard XMLTree.hasText(signatureValues[0]) else { throw SAMLError.signatureMalformed(.emptySignatureValue) }
 
         let signedInfo = signedInfos[0]
         var c14nMethod: xmlNodePtr?
@@ -75,7 +97,9 @@ enum SignatureVerifier {
                     throw SAMLError.signatureMalformed(.unexpectedElement(XMLTree.qualifiedName(transform)))
                 }
                 let algorithm = XMLTree.attribute(transform, "Algorithm") ?? ""
-                guard allowedTransforms.contains(algorithm) else { throw SAMLError.transformNotAllowed(algorithm) }
+                guard algorithm == TransformURI.enveloped || algorithm == TransformURI.excC14N || algorithm == TransformURI.excC14NWithComments else {
+                    throw SAMLError.transformNotAllowed(algorithm)
+                }
                 for parameter in XMLTree.children(transform) {
                     // Only exclusive c14n's InclusiveNamespaces PrefixList may parameterise a transform.
                     guard algorithm != TransformURI.enveloped, XMLTree.isElement(parameter, "http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") else {
@@ -90,15 +114,15 @@ enum SignatureVerifier {
         guard sawEnveloped else { throw SAMLError.signatureMalformed(.missingEnvelopedTransform) }
 
         let c14n = XMLTree.attribute(c14nMethod, "Algorithm") ?? ""
-        guard allowedC14N.contains(c14n) else { throw SAMLError.algorithmNotAllowed(c14n) }
-        let signatureAlgorithm = SignatureAlgorithm(rawValue: XMLTree.attribute(signatureMethod, "Algorithm") ?? "")
-        guard policy.signatureAlgorithms.contains(signatureAlgorithm) else { throw SAMLError.algorithmNotAllowed(signatureAlgorithm.rawValue) }
+        guard c14n == TransformURI.excC14N || c14n == TransformURI.excC14NWithComments else { throw SAMLError.algorithmNotAllowed(c14n) }
+        let signatureAlgorithm = XMLTree.attribute(signatureMethod, "Algorithm") ?? ""
+        guard policy.allowsSignature(signatureAlgorithm) else { throw SAMLError.algorithmNotAllowed(signatureAlgorithm) }
         if let extra = XMLTree.firstElementChild(signatureMethod) {
             // HMACOutputLength and the like: nothing belongs here for the allowed algorithms.
             throw SAMLError.signatureMalformed(.unexpectedElement(XMLTree.qualifiedName(extra)))
         }
-        let digestAlgorithm = DigestAlgorithm(rawValue: XMLTree.attribute(digestMethods[0], "Algorithm") ?? "")
-        guard policy.digestAlgorithms.contains(digestAlgorithm) else { throw SAMLError.algorithmNotAllowed(digestAlgorithm.rawValue) }
+        let digestAlgorithm = XMLTree.attribute(digestMethods[0], "Algorithm") ?? ""
+        guard policy.allowsDigest(digestAlgorithm) else { throw SAMLError.algorithmNotAllowed(digestAlgorithm) }
         return wholeDocument
     }
 
@@ -149,18 +173,8 @@ enum SignatureVerifier {
 
     private static func enableTransforms(_ ctx: xmlSecDSigCtxPtr, policy: AlgorithmPolicy) -> Bool {
         var ok = true
-        for id in [cxmlsec_transform_enveloped(), cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()] {
-            ok = ok && xmlSecDSigCtxEnableReferenceTransform(ctx, id) == 0
-        }
-        for digest in policy.digestAlgorithms {
-            if let id = digest.transformID { ok = ok && xmlSecDSigCtxEnableReferenceTransform(ctx, id) == 0 }
-        }
-        for id in [cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()] {
-            ok = ok && xmlSecDSigCtxEnableSignatureTransform(ctx, id) == 0
-        }
-        for algorithm in policy.signatureAlgorithms {
-            if let id = algorithm.transformID { ok = ok && xmlSecDSigCtxEnableSignatureTransform(ctx, id) == 0 }
-        }
+        for id in policy.referenceTransformIDs { ok = ok && xmlSecDSigCtxEnableReferenceTransform(ctx, id) == 0 }
+        for id in policy.signatureTransformIDs { ok = ok && xmlSecDSigCtxEnableSignatureTransform(ctx, id) == 0 }
         return ok
     }
 }

@@ -32,11 +32,13 @@ public enum MetadataSignature {
         guard XMLTree.isElement(root, NS.metadataURI, "EntityDescriptor") || XMLTree.isElement(root, NS.metadataURI, "EntitiesDescriptor") else {
             throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
         }
-        var policy = AlgorithmPolicy(signatureAlgorithms: SignatureAlgorithm.strongDefaults, digestAlgorithms: DigestAlgorithm.strongDefaults)
+        var signatures = SignatureAlgorithm.strongDefaults
+        var digests = DigestAlgorithm.strongDefaults
         if allowSHA1 {
-            policy.signatureAlgorithms.formUnion([.rsaSHA1, .ecdsaSHA1])
-            policy.digestAlgorithms.insert(.sha1)
+            signatures.formUnion([.rsaSHA1, .ecdsaSHA1])
+            digests.insert(.sha1)
         }
+        let policy = AlgorithmPolicy(signatureAlgorithms: signatures, digestAlgorithms: digests)
         let keys = try certificates.map { try VerificationKey(certificate: $0) }
         guard let certificate = try EnvelopedSignature.verify(doc, root: root, keys: keys, policy: policy, onlySignature: false) else {
             throw SAMLError.signatureMissing(.metadata)

@@ -15,7 +15,7 @@ enum XSDateTime {
         return text.withUTF8 { parse(utf8: $0) }
     }
 
-    private static func parse(utf8 all: UnsafeBufferPointer<UInt8>) -> Date? {
+    static func parse(utf8 all: UnsafeBufferPointer<UInt8>) -> Date? {
         // Trim XML whitespace.
         var end = all.count
         while end > 0, all[end - 1] == 0x20 || all[end - 1] == 0x0A || all[end - 1] == 0x0D || all[end - 1] == 0x09 { end -= 1 }

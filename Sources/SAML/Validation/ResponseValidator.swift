@@ -28,7 +28,8 @@ struct ResponseValidator {
 
     struct Outcome {
         let assertion: VerifiedAssertion
-        let identityProvider: IdPMetadata
+        let trustedIdP: TrustedIdP
+        var identityProvider: IdPMetadata { trustedIdP.metadata }
         let replayKey: String
         let replayExpiry: Date
     }
@@ -129,8 +130,9 @@ struct ResponseValidator {
         }
         let inResponseTo = XMLTree.attribute(response, "InResponseTo")
         try checkInResponseTo(inResponseTo)
-        if let issueInstant = XMLTree.attribute(response, "IssueInstant") { _ = try XSDateTime.parse(issueInstant) }
-        else { throw SAMLError.missingAttribute(element: "Response", attribute: "IssueInstant") }
+        guard try time(response, "IssueInstant") != nil else {
+            throw SAMLError.missingAttribute(element: "Response", attribute: "IssueInstant")
+        }
 
         // 7. The assertion, read from the verified node.
         return try withExtendedLifetime(decryptedDocuments) {
@@ -196,8 +198,7 @@ struct ResponseValidator {
     // MARK: - Assertion
 
     private func time(_ node: xmlNodePtr, _ name: StaticString) throws -> Date? {
-        guard let text = XMLTree.attribute(node, name) else { return nil }
-        return try XSDateTime.parse(text)
+        try XMLTree.dateAttribute(node, name)
     }
 
     private func readAssertion(_ assertion: xmlNodePtr, document: XMLDocument, idp: TrustedIdP, issuer: String,
@@ -206,7 +207,7 @@ struct ResponseValidator {
                                auditSource: (bytes: [UInt8], limits: XMLParsingLimits)?) throws -> Outcome {
         let version = XMLTree.attribute(assertion, "Version")
         guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
-        guard XMLTree.attribute(assertion, "IssueInstant").flatMap(XSDateTime.parseOrNil) != nil else {
+        guard (try? time(assertion, "IssueInstant")) ?? nil != nil else {
             throw SAMLError.invalidTime(XMLTree.attribute(assertion, "IssueInstant") ?? "")
         }
         let assertionID = structure.id(of: assertion)
@@ -294,7 +295,12 @@ struct ResponseValidator {
                 guard let name = XMLTree.attribute(node, "Name"), !name.isEmpty else {
                     throw SAMLError.missingAttribute(element: "Attribute", attribute: "Name")
                 }
-                let values = XMLTree.childrenNamed(node, NS.assertionURI, "AttributeValue").map(XMLTree.text)
+                var values: [String] = []
+                var value = node.pointee.children
+                while let v = value {
+                    if XMLTree.isElement(v, NS.assertionURI, "AttributeValue") { values.append(XMLTree.text(v)) }
+                    value = v.pointee.next
+                }
                 attributes.append(.init(name: name, nameFormat: XMLTree.attribute(node, "NameFormat"),
                                         friendlyName: XMLTree.attribute(node, "FriendlyName"), values: values))
             }
@@ -317,9 +323,10 @@ struct ResponseValidator {
             inResponseTo: inResponseTo, relayState: relayState, signed: signed,
             signingCertificate: signingCertificate, auditXML: auditXML)
         // Remember the assertion until the later of its expiries (plus skew): replays are refused until then.
-        let expiry = [notOnOrAfter, confirmationExpiry].compactMap { $0 }.max() ?? now.addingTimeInterval(3600)
-        return Outcome(assertion: verified, identityProvider: idp.metadata, replayKey: idp.metadata.entityID + "\n" + assertionID,
-                       replayExpiry: expiry.addingTimeInterval(skew))
+        let expiry = max(notOnOrAfter ?? .distantPast, confirmationExpiry ?? .distantPast)
+        let replayUntil = expiry == .distantPast ? now.addingTimeInterval(3600) : expiry
+        return Outcome(assertion: verified, trustedIdP: idp, replayKey: idp.metadata.entityID + "\n" + assertionID,
+                       replayExpiry: replayUntil.addingTimeInterval(skew))
     }
 
     /// Checks one bearer SubjectConfirmation; returns its NotOnOrAfter.

@@ -5,14 +5,29 @@ internal import CXMLSec
 enum XMLTree {
     @inline(__always)
     static func isElement(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> Bool {
-        guard node.pointee.type == XML_ELEMENT_NODE, let ns = node.pointee.ns, let href = ns.pointee.href else { return false }
-        return xmlStrEqual(node.pointee.name, name.utf8Start) != 0 && xmlStrEqual(href, namespace.utf8Start) != 0
+        guard node.pointee.type == XML_ELEMENT_NODE, let ns = node.pointee.ns, let href = ns.pointee.href,
+              let local = node.pointee.name else { return false }
+        return equals(local, name) && equals(href, namespace)
     }
 
     @inline(__always)
     static func isInNamespace(_ node: xmlNodePtr, _ namespace: StaticString) -> Bool {
         guard node.pointee.type == XML_ELEMENT_NODE, let ns = node.pointee.ns, let href = ns.pointee.href else { return false }
-        return xmlStrEqual(href, namespace.utf8Start) != 0
+        return equals(href, namespace)
+    }
+
+    /// `xmlStrEqual` inlined: a NUL-terminated libxml2 string against a constant. The constant holds no NUL, so a
+    /// shorter `text` differs at its terminator and nothing past it is read.
+    @inline(__always)
+    static func equals(_ text: UnsafePointer<xmlChar>, _ constant: StaticString) -> Bool {
+        let expected = constant.utf8Start
+        let count = constant.utf8CodeUnitCount
+        var i = 0
+        while i < count {
+            if text[i] != expected[i] { return false }
+            i += 1
+        }
+        return text[count] == 0
     }
 
     static func localName(_ node: xmlNodePtr) -> String {
@@ -68,6 +83,19 @@ enum XMLTree {
         return attributeValue(attr)
     }
 
+    /// An attribute's xs:dateTime, read in place from libxml2's text when the value is one text node (always, for
+    /// attributes without entity references); nil when absent.
+    static func dateAttribute(_ node: xmlNodePtr, _ name: StaticString) throws -> Date? {
+        guard let attr = xmlHasNsProp(node, name.utf8Start, nil) else { return nil }
+        if let only = attr.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
+            guard let date = XSDateTime.parse(utf8: UnsafeBufferPointer(start: content, count: strlen(content))) else {
+                throw SAMLError.invalidTime(String(cString: content))
+            }
+            return date
+        }
+        return try XSDateTime.parse(attributeValue(attr))
+    }
+
     static func attributeValue(_ attr: xmlAttrPtr) -> String {
         // Fast path: the usual single text child becomes the String directly (no empty String grown by appending).
         if let only = attr.pointee.children, only.pointee.next == nil {
@@ -92,6 +120,21 @@ enum XMLTree {
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { cxmlsec_free(content) }
         return String(cString: content)
+    }
+
+    /// `trimmedText(node).isEmpty`, answered in place when the element holds a single ASCII text node.
+    static func hasText(_ node: xmlNodePtr) -> Bool {
+        if let only = node.pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE, var p = only.pointee.content {
+            var sawOther = false
+            while p.pointee != 0 {
+                let b = p.pointee
+                if b >= 0x80 { sawOther = true; break }
+                if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return true }
+                p += 1
+            }
+            if !sawOther { return false }
+        }
+        return !trimmedText(node).isEmpty
     }
 
     static func trimmedText(_ node: xmlNodePtr) -> String {
