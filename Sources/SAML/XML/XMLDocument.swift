@@ -42,11 +42,9 @@ final class XMLDocument {
             throw SAMLError.malformedXML(detail: message.isEmpty ? "parser error \(result.errorCode)" : "line \(result.errorLine): \(message)")
         }
         self.pointer = doc
-        if let encoding = doc.pointee.encoding {
-            let name = String(cString: encoding).uppercased()
-            guard name == "UTF-8" || name == "UTF8" || name.hasPrefix("UTF-16") else {
-                throw SAMLError.unsupportedEncoding(name)
-            }
+        if let encoding = doc.pointee.encoding,
+           xmlStrcasecmp(encoding, "UTF-8") != 0 && xmlStrcasecmp(encoding, "UTF8") != 0 && xmlStrncasecmp(encoding, "UTF-16", 6) != 0 {
+            throw SAMLError.unsupportedEncoding(String(cString: encoding).uppercased())
         }
         guard root != nil else { throw SAMLError.malformedXML(detail: "no root element") }
         if checkDepth {
