@@ -9,7 +9,7 @@ out=${E2E_OUT:-$root/Tests/E2E/out}
 export E2E_OUT=$out
 
 scripts/install-deps.sh build
-scripts/e2e/install-deps.sh e2e
+scripts/install-deps.sh e2e
 swift build --package-path Examples/HummingbirdSP
 bin=$(swift build --package-path Examples/HummingbirdSP --show-bin-path)/HummingbirdSP
 

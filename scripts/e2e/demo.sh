@@ -11,7 +11,7 @@ idp_port=${DEMO_IDP_PORT:-8081}
 state=Examples/HummingbirdSP/.state/demo
 
 scripts/install-deps.sh build
-scripts/e2e/install-deps.sh demo
+scripts/install-deps.sh demo
 for p in "$sp_port" "$idp_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     echo "Port $p on 127.0.0.1 is in use: choose others with DEMO_SP_PORT=... DEMO_IDP_PORT=... make demo" >&2
