@@ -102,7 +102,7 @@ subjectConfirmationNotBefore subjectConfirmationMissingNotOnOrAfter assertionNot
 audienceMismatch missingAudienceRestriction missingAuthnStatement sessionExpired replayDetected invalidTime
 """.split())
 # Cases of SAMLError that are not in the list above but are the most precise answer for a few fixtures.
-EXTRA_ERROR_CODES = {"unexpectedElement", "unsupportedEncoding"}
+EXTRA_ERROR_CODES = {"unexpectedElement", "unsupportedEncoding", "missingAttribute"}
 
 ID_ATTRS = (("ID", f"{SAML}:Assertion"), ("ID", f"{SAMLP}:Response"))
 
@@ -1453,6 +1453,15 @@ def times():
         "sessionExpired", "2.13", "AuthnStatement SessionNotOnOrAfter NOW-10min.")
     semantic("invalid-datetime", edited_assertion(lambda r: conditions(r).set("NotOnOrAfter", "2026-02-30T13:00:00Z")),
              "invalidTime", "2.19", "Conditions NotOnOrAfter=\"2026-02-30T13:00:00Z\" (no such day).")
+    semantic("assertion-issueinstant-invalid", edited_assertion(
+        lambda r: assertion_of(r).set("IssueInstant", "2026-13-01T12:00:00Z")),
+        "invalidTime", "2.19", "Assertion IssueInstant=\"2026-13-01T12:00:00Z\" (no such month).")
+    semantic("assertion-issueinstant-missing", edited_assertion(lambda r: assertion_of(r).attrib.pop("IssueInstant")),
+             "invalidTime", "2.19", "Assertion without IssueInstant (required by saml-core 2.3.3).")
+    semantic("response-issueinstant-invalid", edited_assertion(lambda r: r.set("IssueInstant", "yesterday")),
+             "invalidTime", "2.19", "Response IssueInstant=\"yesterday\" (outside the assertion's signature).")
+    semantic("response-issueinstant-missing", edited_assertion(lambda r: r.attrib.pop("IssueInstant")),
+             "missingAttribute", "2.19", "Response without IssueInstant (required by saml-core 3.2.2).")
     emit("replay", None, file="assertion-signed.xml", valid=False, expected="replayDetected", attack="2.13",
          submissions=2, description="assertion-signed.xml submitted twice to the same SP (one replay cache): the "
          "first is accepted, the second must fail.")

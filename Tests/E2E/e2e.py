@@ -198,10 +198,13 @@ def start_sp(binary, **settings):
 
 def sp_log_line(ref):
     """The SP's log line for one ACS reference (the 403 page shows the reference, the log names the check)."""
+    check(ref, "an empty reference on the 403 page")
+    # The whole token: the log is appended across SP restarts, and one reference may not match another's prefix.
+    token = re.compile(r"(^|\s)ref=" + re.escape(ref) + r"(\s|$)")
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         for line in procs.log("sp").read_text(errors="replace").splitlines():
-            if f"ref={ref}" in line:
+            if token.search(line):
                 return line
         time.sleep(0.1)
     raise Failed(f"no SP log line with ref={ref}")

@@ -226,7 +226,7 @@ struct CommandTests {
                     "--now", "2026-12-01T12:00:00Z"]
         let mapped = try Self.saml(base + ["--map", "webex"])
         #expect(mapped.status == 0, "\(mapped.stdout) \(mapped.stderr)")
-        #expect((mapped.json["mapped"] as? [String: Any])?["uid"] != nil)
+        #expect((mapped.json["mapped"] as? [String: Any])?["uid"] as? String == "b.simon@contoso.example")
         #expect((mapped.json["certificates"] as? [[String: Any]])?.count == 1)
         // A required field that is missing rejects with the mapping error's case name.
         let missing = try Self.saml(base.map { $0 == "Fixtures/mapping/webex.xml" ? "Fixtures/mapping/no-attributes.xml" : $0 } + ["--map", "webex"])

@@ -69,7 +69,9 @@ struct AuthnRequestTests {
 
     @Test func relayStateIsCappedAt80Bytes() throws {
         let request = try Self.request()
-        #expect(throws: SAMLError.self) { _ = try request.redirectURL(relayState: String(repeating: "x", count: 81)) }
+        #expect(throws: SAMLError.invalidConfiguration("RelayState is 81 bytes; the binding allows 80")) {
+            _ = try request.redirectURL(relayState: String(repeating: "x", count: 81))
+        }
         _ = try request.redirectURL(relayState: String(repeating: "x", count: 80))
     }
 
@@ -92,7 +94,11 @@ struct AuthnRequestTests {
     }
 
     @Test func redirectDecoderRejectsDuplicatesAndBombs() throws {
-        #expect(throws: SAMLError.self) { _ = try RedirectBinding.decode(query: "SAMLRequest=AA&SAMLRequest=BB") }
+        // A valid DEFLATE payload twice: only the duplicate can be the reason.
+        let payload = RedirectBinding.percentEncode(Base64.encode(try RawDeflate.compress(Array("<x/>".utf8))))
+        #expect(throws: SAMLError.invalidConfiguration("parameter SAMLRequest appears twice")) {
+            _ = try RedirectBinding.decode(query: "SAMLRequest=\(payload)&SAMLRequest=\(payload)")
+        }
         let bomb = Base64.encode(try RawDeflate.compress([UInt8](repeating: 0x20, count: 4 * 1024 * 1024)))
         #expect(throws: SAMLError.inflatedTooLarge(limit: 256 * 1024)) {
             _ = try RedirectBinding.decode(query: "SAMLRequest=\(RedirectBinding.percentEncode(bomb))")

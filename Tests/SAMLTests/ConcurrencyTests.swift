@@ -139,7 +139,7 @@ struct ConcurrencyTests {
         #expect(failures.isEmpty, "\(failures.prefix(10))")
         // The same parsed keys (nothing copied or replaced), and still verifying after the storm.
         let after = sp.identityProviders[Fixtures.idpEntityID]!.keys
-        #expect(zip(before, after).allSatisfy { $0.0 == $1.key && $0.1 == $1.evp })
+        #expect(!before.isEmpty && before.count == after.count && zip(before, after).allSatisfy { $0.0 == $1.key && $0.1 == $1.evp })
         for input in inputs {
             #expect(await Self.verdict(sp, input.xml) == input.expected, "\(input.name) after the storm")
         }

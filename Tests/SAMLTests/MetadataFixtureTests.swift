@@ -80,13 +80,24 @@ struct MetadataFixtureTests {
         #expect(try SPMetadata(xml: try sp.xml()) == sp)
     }
 
+    /// The parameterised tests below take their cases from expected.json: it must be there and list them all.
+    @Test func expectedJSONListsEveryCase() throws {
+        let data = try Data(contentsOf: Fixtures.url("metadata/expected.json"))
+        #expect(try JSONSerialization.jsonObject(with: data) is [String: Any])
+        #expect(Self.names.count >= 20, "expected.json lists \(Self.names.count) files")
+        #expect(Self.names.filter { Self.files[$0]?["expected"] != nil }.count >= 11)
+    }
+
     @Test func aggregateSelection() throws {
-        let e = Self.files["aggregate.xml"]!
+        let e = try #require(Self.files["aggregate.xml"])
         let xml = try Self.bytes("aggregate.xml")
-        for (entityID, values) in e["entities"] as? [String: [String: Any]] ?? [:] where values["role"] as? String == "IdP" {
+        let entities = try #require(e["entities"] as? [String: [String: Any]])
+        let selections = try #require(e["selections"] as? [[String: Any]])
+        #expect(entities.values.contains { $0["role"] as? String == "IdP" } && !selections.isEmpty)
+        for (entityID, values) in entities where values["role"] as? String == "IdP" {
             try Self.check(try IdPMetadata(xml: xml, entityID: entityID), against: values, entityID)
         }
-        for selection in e["selections"] as? [[String: Any]] ?? [] {
+        for selection in selections {
             let entityID = selection["entityID"] as? String
             if selection["as"] as? String == "SP" {
                 #expect(try SPMetadata(xml: xml, entityID: entityID).entityID == selection["selects"] as? String)

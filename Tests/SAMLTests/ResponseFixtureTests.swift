@@ -51,6 +51,15 @@ struct ResponseFixtureTests {
         }
     }
 
+    /// Both manifests must be there: the parameterised tests would otherwise run no cases.
+    @Test func manifestsListEveryCase() throws {
+        for folder in ["responses", "encrypted"] {
+            _ = try Data(contentsOf: Fixtures.url("\(folder)/manifest.json"))
+        }
+        #expect(Self.entries.filter { $0.folder == "responses" }.count >= 173)
+        #expect(Self.entries.filter { $0.folder == "encrypted" }.count >= 47)
+    }
+
     static func serviceProvider(_ entry: Entry) throws -> ServiceProvider {
         var options = ServiceProvider.Options()
         for (key, value) in entry.options ?? [:] {

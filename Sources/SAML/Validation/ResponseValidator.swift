@@ -207,9 +207,9 @@ struct ResponseValidator {
                                auditSource: (bytes: [UInt8], limits: XMLParsingLimits)?) throws -> Outcome {
         let version = XMLTree.attribute(assertion, "Version")
         guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
-        guard (try? time(assertion, "IssueInstant")) ?? nil != nil else {
-            throw SAMLError.invalidTime(XMLTree.attribute(assertion, "IssueInstant") ?? "")
-        }
+        // Required and valid; a missing one is reported as the invalid time "".
+        let issueInstant = try time(assertion, "IssueInstant")
+        guard issueInstant != nil else { throw SAMLError.invalidTime("") }
         let assertionID = structure.id(of: assertion)
 
         // Subject and NameID.

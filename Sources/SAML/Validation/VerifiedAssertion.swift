@@ -60,6 +60,8 @@ public struct VerifiedAssertion: Sendable, Hashable {
     /// Computed on first read, not on the login path: the validated bytes are kept and parsed again with the same
     /// limits, and the response's one top-level Assertion (which the structure checks proved unique, and whose ID
     /// must equal ``assertionID``) is canonicalised. Decrypted assertions are canonicalised during validation.
+    /// Until then the value keeps the validated response bytes (at most `maxResponseBytes`) alive. Should the
+    /// canonicalisation ever fail (memory exhaustion), this is the empty string, never other XML.
     public var canonicalXML: String { auditXML.value }
     let auditXML: AuditXML
 
@@ -103,7 +105,7 @@ final class AuditXML: @unchecked Sendable, Hashable {
     }
 
     /// These bytes passed validation with these limits, so the parse and the single top-level Assertion are certain;
-    /// should either ever fail, the audit text says so rather than inventing XML.
+    /// should either ever fail, the result is the empty string rather than any other XML.
     private static func canonicalize(_ bytes: [UInt8], limits: XMLParsingLimits, assertionID: String) -> String {
         guard let document = try? XMLDocument.parse(bytes, limits: limits, checkDepth: false), let root = document.root,
               let assertion = XMLTree.firstChild(root, NS.assertionURI, "Assertion"),
