@@ -30,6 +30,9 @@ public enum CertificatePolicyError: Error, Hashable, Sendable {
     /// swift-certificates rejected every chain for a reason none of the typed cases names (path length, name
     /// constraints, an unhandled critical extension). `reason` is its text.
     case chainUntrusted(reason: String)
+    /// The IdP's metadata offers more distinct CA certificates as intermediates than
+    /// ``CertificateTrustPolicy/maxMetadataIntermediates``.
+    case tooManyIntermediates(count: Int, limit: Int)
 
     // MARK: Each certificate of the chain
     /// The certificate's notAfter is before `now`.

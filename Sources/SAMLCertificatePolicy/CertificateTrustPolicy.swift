@@ -49,7 +49,8 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
     ///   ``CertificatePolicyError/signingCertificateIsCA(subject:)``, ``CertificatePolicyError/noPathToTrustAnchor(subject:)``,
     ///   ``CertificatePolicyError/notACertificateAuthority(subject:)``, ``CertificatePolicyError/missingKeyCertSign(subject:)``,
     ///   ``CertificatePolicyError/missingDigitalSignature(subject:)``, ``CertificatePolicyError/weakKey(subject:bits:)``,
-    ///   ``CertificatePolicyError/weakSignatureAlgorithm(subject:oid:)``, ``CertificatePolicyError/chainUntrusted(reason:)``.
+    ///   ``CertificatePolicyError/weakSignatureAlgorithm(subject:oid:)``, ``CertificatePolicyError/chainUntrusted(reason:)``,
+    ///   ``CertificatePolicyError/tooManyIntermediates(count:limit:)``.
     public func evaluate(signingCertificate: SAMLCertificate, metadataCertificates: [SAMLCertificate], at now: Date) async throws -> CertificateReport {
         let leaf = try Certificate(signingCertificate)
         guard metadataCertificates.contains(signingCertificate) else { throw CertificatePolicyError.notPinned(subject: leaf.subjectText) }
@@ -87,9 +88,23 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
 
         case .certificateAuthority(let policy):
             if leaf.isSelfSigned { throw CertificatePolicyError.selfSignedLeafInCAMode(subject: leaf.subjectText) }
-            let untrusted = metadata.filter { $0.0 != signingCertificate }.map(\.1) + policy.intermediateCertificates
+            // The metadata's other CA certificates are offered as intermediates, distinct and at most a few: the
+            // publisher of the metadata is whom this mode does not trust, and certificates that all issue one
+            // another would make the path search grow factorially. (A certificate without CA:TRUE could not be an
+            // intermediate anyway: rollover signing certificates are not offered.)
+            var seen: Set<SAMLCertificate> = [signingCertificate]
+            let offered = metadata.filter { $0.1.isCertificateAuthority && seen.insert($0.0).inserted }.map(\.1)
+            guard offered.count <= Self.maxMetadataIntermediates else {
+                throw CertificatePolicyError.tooManyIntermediates(count: offered.count, limit: Self.maxMetadataIntermediates)
+            }
+            let untrusted = offered + policy.intermediateCertificates
             let chain = try await Self.validateChain(leaf: leaf, untrusted: untrusted, policy: policy, at: now)
-            let chainSummaries = chain.map { CertificateSummary(SAMLCertificate(validated: $0), parsed: $0, at: now) }
+            let chainSummaries = try chain.map { certificate in
+                guard let der = SAMLCertificate(validated: certificate) else {
+                    throw CertificatePolicyError.invalidCertificate(detail: "a chain certificate could not be re-encoded: \(certificate.subjectText)")
+                }
+                return CertificateSummary(der, parsed: certificate, at: now)
+            }
             return CertificateReport(mode: .certificateAuthority, evaluatedAt: now, signingCertificate: signing,
                                      chain: chainSummaries, metadataCertificates: summaries, warnings: warnings)
         }
@@ -101,6 +116,9 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
         try await evaluate(signingCertificate: assertion.signingCertificate,
                            metadataCertificates: identityProvider.signingCertificates + identityProvider.additionalCertificates, at: now)
     }
+
+    /// The most distinct certificates, besides the signing one, taken from an IdP's metadata as intermediates.
+    public static let maxMetadataIntermediates = 4
 
     /// The typed checks, in the order a rejected chain is diagnosed.
     static func checks(at now: Date) -> [any ChainCheck] {
@@ -134,8 +152,9 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
 }
 
 extension SAMLCertificate {
-    /// A certificate that swift-certificates parsed (its DER is one well-formed certificate).
-    init(validated certificate: Certificate) {
-        do { try self.init(der: certificate.derBytes) } catch { preconditionFailure("swift-certificates parsed a certificate that SAMLCertificate rejects: \(error)") }
+    /// A certificate that swift-certificates parsed (its DER is one well-formed certificate); nil should OpenSSL
+    /// refuse swift-certificates' encoding of it (reported as `invalidCertificate`, never a trap).
+    init?(validated certificate: Certificate) {
+        do { try self.init(der: certificate.derBytes) } catch { return nil }
     }
 }

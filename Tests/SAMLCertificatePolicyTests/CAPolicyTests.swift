@@ -124,6 +124,22 @@ struct CAPolicyTests {
         }
     }
 
+    @Test("More than four distinct CA certificates in the metadata are refused before any path search")
+    func tooManyMetadataIntermediates() async throws {
+        let policy = CertificateTrustPolicy.certificateAuthority(try ChainFixtures.rootA())
+        let signing = try ChainFixtures.certificate("leaf-depth2")
+        // Rollover (non-CA) certificates and duplicates do not count.
+        let cas = ["int-a1", "int-a2", "int-pathlen0", "int-sha1", "root-b"]
+        let metadata = try ChainFixtures.certificates(["leaf-depth2", "leaf-depth1"] + cas + ["int-a1"])
+        await #expect(throws: CertificatePolicyError.tooManyIntermediates(count: 5, limit: 4)) {
+            try await policy.evaluate(signingCertificate: signing, metadataCertificates: metadata, at: ChainFixtures.now)
+        }
+        // Four are searched (this chain needs one of them: leaf, intermediate, root).
+        let four = try ChainFixtures.certificates(["leaf-depth2", "leaf-depth1"] + cas.prefix(4) + ["int-a1"])
+        let report = try await policy.evaluate(signingCertificate: signing, metadataCertificates: four, at: ChainFixtures.now)
+        #expect(report.chain.count == 3)
+    }
+
     @Test("Validity is read at the given instant, not the system time")
     func validityAtInstant() async throws {
         let policy = CertificateTrustPolicy.certificateAuthority(try ChainFixtures.rootA(intermediates: ["int-a1"]))

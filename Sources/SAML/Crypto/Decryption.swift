@@ -114,29 +114,38 @@ struct Decryptor {
                     guard let target = siblingKeys.first(where: { XMLTree.attribute($0, "Id") == id }) else {
                         throw SAMLError.encryptionMalformed("RetrievalMethod \(uri) names no EncryptedKey beside the EncryptedData")
                     }
-                    candidates.append(target)
+                    if !candidates.contains(target) { candidates.append(target) }
                 }
+                if candidates.count > Self.maxKeyCandidates { break }
             }
         }
-        for key in siblingKeys where !candidates.contains(key) { candidates.append(key) }
+        for key in siblingKeys where !candidates.contains(key) {
+            candidates.append(key)
+            if candidates.count > Self.maxKeyCandidates { break }
+        }
         guard !candidates.isEmpty else { throw SAMLError.encryptionMalformed("no EncryptedKey") }
+        // Each candidate costs one RSA private-key operation per SP key, before anything is authenticated.
+        guard candidates.count <= Self.maxKeyCandidates else {
+            throw SAMLError.encryptionMalformed("more than \(Self.maxKeyCandidates) EncryptedKey candidates")
+        }
 
-        var plaintext: [UInt8]?
-        search: for encryptedKey in candidates {
+        for encryptedKey in candidates {
             let transport = try keyTransport(encryptedKey)
             let wrapped = try Self.cipherValue(encryptedKey)
             for key in keys {
                 guard let symmetric = unwrap(wrapped, with: key, transport: transport, expectedLength: parameters.keyLength),
-                      symmetric.count == parameters.keyLength else { continue }
-                if let clear = Self.aes(parameters.mode, key: symmetric, cipherText) {
-                    plaintext = clear
-                    break search
-                }
+                      symmetric.count == parameters.keyLength,
+                      let clear = Self.aes(parameters.mode, key: symmetric, cipherText) else { continue }
+                // With rsa-1_5 a wrong key yields a random content key (the countermeasure), whose CBC padding passes
+                // about once in 16: only a plaintext that parses ends the search, so a later key still gets its turn.
+                if let result = try? parsePlaintext(clear, container: container, expecting: namespace, name) { return result }
             }
         }
-        guard let plaintext else { throw SAMLError.decryptionFailed }
-        return try parsePlaintext(plaintext, container: container, expecting: namespace, name)
+        throw SAMLError.decryptionFailed
     }
+
+    /// The most EncryptedKey elements (distinct, after RetrievalMethods are resolved) one EncryptedData may offer.
+    static let maxKeyCandidates = 4
 
     private struct Transport {
         let oaep: Bool

@@ -97,9 +97,10 @@ enum MetadataReader {
     /// The first X509Certificate of each X509Data is the one carrying the key.
     /// Further X509Certificates of an X509Data (chain material: intermediates) come back as `additional`, never as keys.
     static func certificates(_ descriptor: xmlNodePtr) throws -> (signing: [SAMLCertificate], encryption: [SAMLCertificate], additional: [SAMLCertificate]) {
-        var signing: [SAMLCertificate] = []
-        var encryption: [SAMLCertificate] = []
-        var additional: [SAMLCertificate] = []
+        // Arrays keep the document's order; the sets make each duplicate check constant-time.
+        var signing: [SAMLCertificate] = [], signingSeen: Set<SAMLCertificate> = []
+        var encryption: [SAMLCertificate] = [], encryptionSeen: Set<SAMLCertificate> = []
+        var additional: [SAMLCertificate] = [], additionalSeen: Set<SAMLCertificate> = []
         for keyDescriptor in XMLTree.childrenNamed(descriptor, NS.metadataURI, "KeyDescriptor") {
             let use = XMLTree.attribute(keyDescriptor, "use")?.trimmingCharacters(in: .whitespaces)
             guard let keyInfo = XMLTree.firstChild(keyDescriptor, NS.dsigURI, "KeyInfo") else { continue }
@@ -109,10 +110,10 @@ enum MetadataReader {
                 let certificate = try SAMLCertificate(base64: XMLTree.text(certNode))
                 for extra in certNodes.dropFirst() {
                     let chainCertificate = try SAMLCertificate(base64: XMLTree.text(extra))
-                    if !additional.contains(chainCertificate) { additional.append(chainCertificate) }
+                    if additionalSeen.insert(chainCertificate).inserted { additional.append(chainCertificate) }
                 }
-                if use == nil || use == "signing", !signing.contains(certificate) { signing.append(certificate) }
-                if use == nil || use == "encryption", !encryption.contains(certificate) { encryption.append(certificate) }
+                if use == nil || use == "signing", signingSeen.insert(certificate).inserted { signing.append(certificate) }
+                if use == nil || use == "encryption", encryptionSeen.insert(certificate).inserted { encryption.append(certificate) }
             }
         }
         return (signing, encryption, additional)

@@ -74,7 +74,12 @@ public struct SPMetadata: Sendable, Hashable {
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         x += "<md:EntityDescriptor xmlns:md=\"\(NS.metadata)\" xmlns:ds=\"\(NS.dsig)\" entityID=\"\(XMLEscape.attribute(entityID))\" ID=\"\(id)\""
         if let validUntil { x += " validUntil=\"\(XSDateTime.format(validUntil))\"" }
-        if let cacheDuration { x += " cacheDuration=\"PT\(Int(cacheDuration))S\"" }
+        if let cacheDuration {
+            guard cacheDuration.isFinite, cacheDuration >= 0, cacheDuration <= XSDuration.maxSeconds else {
+                throw SAMLError.invalidConfiguration("cacheDuration \(cacheDuration) s is not between 0 and 100 years")
+            }
+            x += " cacheDuration=\"PT\(Int(cacheDuration))S\""
+        }
         x += ">"
         if let signingKey { x += XMLSigner.template(referenceID: id, algorithm: signingKey.algorithm) }
         x += "<md:SPSSODescriptor AuthnRequestsSigned=\"\(authnRequestsSigned)\" WantAssertionsSigned=\"\(wantAssertionsSigned)\" protocolSupportEnumeration=\"\(MetadataReader.saml2Protocol)\">"

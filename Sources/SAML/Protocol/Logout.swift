@@ -183,6 +183,11 @@ extension ServiceProvider {
             relayState = d.relayState
         case .post(let value, let rs):
             guard !value.isEmpty else { throw SAMLError.emptyInput }
+            // As for responses: refuse before decoding what cannot decode to at most maxResponseBytes.
+            let encodedLimit = options.maxResponseBytes / 3 * 4 + options.maxResponseBytes / 38 + 8
+            guard value.utf8.count <= encodedLimit else {
+                throw SAMLError.inputTooLarge(limit: options.maxResponseBytes, size: value.utf8.count * 3 / 4)
+            }
             xml = try Base64.decode(value)
             relayState = rs
         }

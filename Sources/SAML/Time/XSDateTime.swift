@@ -132,6 +132,9 @@ enum XSDateTime {
 /// xs:duration as metadata's cacheDuration uses it (`P1DT2H`, `PT6H`, `PT30M`); years and months count as
 /// 365 and 30 days (metadata consumers only need an approximate refresh interval).
 enum XSDuration {
+    /// 100 years: the largest duration accepted.
+    static let maxSeconds: TimeInterval = 100 * 365 * 86400
+
     static func parse(_ text: String) -> TimeInterval? {
         var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         var sign = 1.0
@@ -158,7 +161,8 @@ enum XSDuration {
             default: return nil
             }
         }
-        guard number.isEmpty, sawComponent else { return nil }
+        // Beyond a century a refresh hint means nothing (and a huge one would not fit an integer of seconds).
+        guard number.isEmpty, sawComponent, total.isFinite, total <= maxSeconds else { return nil }
         return sign * total
     }
 }

@@ -411,7 +411,8 @@ struct StructureWalk {
                 let parent = current.pointee.parent!
                 let parentOK = XMLTree.isElement(parent, NS.protocolURI, "Response") || XMLTree.isElement(parent, NS.assertionURI, "Assertion")
                 if !parentOK, misplacedSignature == nil { misplacedSignature = parent }
-                if XMLTree.countChildren(parent, NS.dsigURI, "Signature") > 1 { doubleSigned = true }
+                // Counted once: after the first parent with two, no more sibling scans (linear in the document).
+                if !doubleSigned, XMLTree.countChildren(parent, NS.dsigURI, "Signature") > 1 { doubleSigned = true }
             }
             // Next node in document order.
             if let child = XMLTree.firstElementChild(current) {

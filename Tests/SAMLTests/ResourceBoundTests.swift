@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import SAML
+
+/// Shapes whose cost an attacker controls before anything is authenticated: each is refused with its own error
+/// after work linear in the document (a regression here shows as a suite that stalls, never as a timed assertion).
+@Suite("Resource bounds: work before authentication stays linear")
+struct ResourceBoundTests {
+    static let status = #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
+
+    static func response(_ inner: String) -> [UInt8] {
+        let xml = #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" "#
+            + #"xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" "#
+            + #"ID="_r1" Version="2.0" IssueInstant="2026-12-01T12:00:00Z">"# + status + inner + "</samlp:Response>"
+        return Array(xml.utf8)
+    }
+
+    static func decryptingSP() throws -> ServiceProvider {
+        try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
+                            identityProviders: [Fixtures.identityProvider()], clock: FixedClock(Fixtures.now),
+                            decryptionKeys: [DecryptionKey(privateKeyPEM: try Fixtures.text("keys/sp-enc-rsa2048.key"))])
+    }
+
+    @Test func sixteenThousandSiblingSignaturesAreOneVerdict() async throws {
+        // Formerly every Signature recounted all its siblings: ~3.5e8 comparisons in 250 KB.
+        let signatures = String(repeating: "<ds:Signature/>", count: 16_000)
+        let xml = Self.response(#"<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-12-01T12:00:00Z"/>"# + signatures)
+        #expect(xml.count < 256 * 1024)
+        await #expect(throws: SAMLError.multipleSignatures) {
+            _ = try await Fixtures.serviceProvider().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        }
+    }
+
+    static func encryptedAssertion(keyInfo: String, siblings: String = "") -> [UInt8] {
+        let cipher = Base64.encode([UInt8](repeating: 0x41, count: 64))
+        return response("<saml:EncryptedAssertion><xenc:EncryptedData Type=\"http://www.w3.org/2001/04/xmlenc#Element\">"
+            + #"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>"#
+            + "<ds:KeyInfo>\(keyInfo)</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>\(cipher)</xenc:CipherValue></xenc:CipherData>"
+            + "</xenc:EncryptedData>\(siblings)</saml:EncryptedAssertion>")
+    }
+
+    static func encryptedKey(id: String, seed: UInt8) -> String {
+        let wrapped = Base64.encode([UInt8](repeating: seed, count: 256))
+        return "<xenc:EncryptedKey Id=\"\(id)\"><xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>"
+            + "<xenc:CipherData><xenc:CipherValue>\(wrapped)</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>"
+    }
+
+    @Test func retrievalMethodsToOneKeyCostOneKeyTransport() async throws {
+        // 6,000 references to one EncryptedKey are one candidate (formerly 6,000 RSA private-key operations).
+        let references = String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 6_000)
+        let xml = Self.encryptedAssertion(keyInfo: references, siblings: Self.encryptedKey(id: "k1", seed: 0x42))
+        #expect(xml.count < 256 * 1024)
+        await #expect(throws: SAMLError.decryptionFailed) {
+            _ = try await Self.decryptingSP().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        }
+    }
+
+    @Test func moreThanFourDistinctEncryptedKeysAreRefusedUntried() async throws {
+        let keys = (1...5).map { Self.encryptedKey(id: "k\($0)", seed: UInt8($0)) }.joined()
+        let xml = Self.encryptedAssertion(keyInfo: "", siblings: keys)
+        await #expect(throws: SAMLError.encryptionMalformed("more than 4 EncryptedKey candidates")) {
+            _ = try await Self.decryptingSP().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        }
+        // Four are tried (and fail as one decryption error).
+        let four = Self.encryptedAssertion(keyInfo: "", siblings: (1...4).map { Self.encryptedKey(id: "k\($0)", seed: UInt8($0)) }.joined())
+        await #expect(throws: SAMLError.decryptionFailed) {
+            _ = try await Self.decryptingSP().validate(responseXML: four, expectedRequestID: Fixtures.requestID)
+        }
+    }
+
+    @Test func aLogoutMessageIsMeasuredBeforeItIsDecoded() async throws {
+        let sp = try LogoutTests.serviceProvider()
+        let huge = String(repeating: "A", count: 400 * 1024)
+        await #expect(throws: SAMLError.inputTooLarge(limit: 256 * 1024, size: huge.utf8.count * 3 / 4)) {
+            _ = try await sp.validateLogoutRequest(.post(value: huge, relayState: nil))
+        }
+    }
+
+    @Test func absurdDurationsAreNotNumbers() throws {
+        #expect(XSDuration.parse("PT6H") == TimeInterval(21_600))
+        #expect(XSDuration.parse("P100Y") == XSDuration.maxSeconds)
+        #expect(XSDuration.parse("P101Y") == nil)
+        #expect(XSDuration.parse("P99999999999999999999999Y") == nil)
+        // SP metadata with a cacheDuration no integer of seconds can hold is refused, not a trap.
+        var sp = SPMetadata(entityID: Fixtures.spEntityID,
+                            assertionConsumerServices: [IndexedEndpoint(binding: .httpPOST, location: Fixtures.acsURL, index: 0)])
+        sp.cacheDuration = TimeInterval.infinity
+        #expect(throws: SAMLError.invalidConfiguration("cacheDuration inf s is not between 0 and 100 years")) { _ = try sp.xml() }
+        sp.cacheDuration = 3600
+        #expect(try sp.xml().contains("cacheDuration=\"PT3600S\""))
+    }
+}
