@@ -89,4 +89,14 @@ struct ResourceBoundTests {
         sp.cacheDuration = 3600
         #expect(try sp.xml().contains("cacheDuration=\"PT3600S\""))
     }
+
+    @Test func oaepParamsThatAreNotBase64AreMalformedEncryption() async throws {
+        let original = String(decoding: try Fixtures.bytes("encrypted/cryptography-rsa-oaep-label.xml"), as: UTF8.self)
+        let edited = original.replacingOccurrences(of: "<xenc:OAEPparams>c3dpZnQtc2FtbCBPQUVQIGxhYmVs</xenc:OAEPparams>",
+                                                   with: "<xenc:OAEPparams>not*base64</xenc:OAEPparams>")
+        #expect(edited != original)
+        await #expect(throws: SAMLError.encryptionMalformed("OAEPparams is not base64")) {
+            _ = try await Self.decryptingSP().validate(responseXML: Array(edited.utf8), expectedRequestID: Fixtures.requestID)
+        }
+    }
 }

@@ -159,7 +159,10 @@ struct Decryptor {
             throw SAMLError.encryptionMalformed("EncryptedKey without EncryptionMethod")
         }
         let digestURI = XMLTree.firstChild(method, NS.dsigURI, "DigestMethod").flatMap { XMLTree.attribute($0, "Algorithm") }
-        let label = try XMLTree.firstChild(method, NS.xencURI, "OAEPparams").map { try Base64.decode(XMLTree.text($0)) } ?? []
+        var label: [UInt8] = []
+        if let node = XMLTree.firstChild(method, NS.xencURI, "OAEPparams") {
+            do { label = try Base64.decode(XMLTree.text(node)) } catch { throw SAMLError.encryptionMalformed("OAEPparams is not base64") }
+        }
         switch algorithm {
         case Self.rsaOAEPMGF1P:
             guard let digest = Self.digest(digestURI) else { throw SAMLError.encryptionAlgorithmNotAllowed(digestURI ?? "") }
