@@ -1275,9 +1275,9 @@ def transforms_and_algorithms():
     hostile("transform-xpath", sign(root, assertion_of(root), transforms=(ENVELOPED, xpath)), "transformNotAllowed",
             "2.10", "Reference transforms enveloped-signature + XPath filter, properly signed.")
     root = base()
-    hostile("transform-inclusive-c14n", sign(root, assertion_of(root), transforms=(ENVELOPED, C14N)),
-            "transformNotAllowed", "2.10",
-            "Reference transforms enveloped-signature + inclusive c14n (REC-xml-c14n-20010315), properly signed.")
+    emit("transform-inclusive-c14n", sign(root, assertion_of(root), transforms=(ENVELOPED, C14N)), valid=True,
+         attack="2.10", description="Reference transforms enveloped-signature + inclusive c14n (REC-xml-c14n-20010315), "
+         "properly signed: accepted, since an enveloped-signature transform alone implies exactly this c14n (issue 11).")
     root = base()
     hostile("transform-three", sign(root, assertion_of(root), transforms=(ENVELOPED, EXC_C14N, EXC_C14N)),
             "signatureMalformed", "2.1", "Three Reference transforms (enveloped, exc-c14n, exc-c14n), properly signed.")
@@ -1777,7 +1777,8 @@ bearer confirmation, Conditions, AuthnStatement → replay.
 - **2.8 KeyInfo** — attacker certificate, cloned subject, RSAKeyValue, KeyName, the real certificate beside a
   wrong key, and a rollover key that is not trusted: the key always comes from metadata.
 - **2.10 / 2.11 References, transforms, algorithms** — empty, foreign, external (`http://127.0.0.1:9/x`,
-  `file:///etc/passwd`) and XPointer URIs; XSLT, XPath, inclusive c14n, three transforms, no enveloped transform;
+  `file:///etc/passwd`) and XPointer URIs; XSLT, XPath, three transforms, no enveloped transform (an explicit inclusive
+  c14n transform is valid: enveloped-signature alone implies it);
   hmac-sha1 keyed with the certificate, a truncated HMACOutputLength, md5, unknown URIs, SHA-1 without the option.
 - **2.13 / 2.14 Semantics** — each fixture valid in every respect but one, re-signed after the edit: expiry,
   not-yet-valid, confirmation windows, session expiry, invalid dates, audience, recipient, every Destination

@@ -457,37 +457,44 @@ static inline int cxmlsec_rsa_decrypt(EVP_PKEY *key, int oaep, const EVP_MD *oae
     return result;
 }
 
-/* AES-CBC (XML Encryption: IV first, padding length in the last byte) or AES-GCM (12-byte IV first, 16-byte tag
-   last). mode: 0 = CBC, 1 = GCM. Returns the plaintext length, or -1 for any failure (one outcome: no oracle). */
+/* AES-CBC (XML Encryption: IV first, padding length in the last byte), AES-GCM (12-byte IV first, 16-byte tag
+   last) or Triple DES CBC (8-byte IV first, padding length in the last byte; key 24 bytes).
+   mode: 0 = AES-CBC, 1 = AES-GCM, 2 = 3DES-CBC. Returns the plaintext length, or -1 for any failure (one outcome:
+   no oracle). */
 static inline int cxmlsec_aes_decrypt(int mode, const unsigned char *key, int keyLength,
                                       const unsigned char *in, int inLength, unsigned char *out) {
     const EVP_CIPHER *cipher = NULL;
+    int block = 16;
     if (mode == 0) {
         cipher = keyLength == 16 ? EVP_aes_128_cbc() : keyLength == 24 ? EVP_aes_192_cbc() : keyLength == 32 ? EVP_aes_256_cbc() : NULL;
-    } else {
+    } else if (mode == 1) {
         cipher = keyLength == 16 ? EVP_aes_128_gcm() : keyLength == 24 ? EVP_aes_192_gcm() : keyLength == 32 ? EVP_aes_256_gcm() : NULL;
+    } else if (mode == 2) {
+        cipher = keyLength == 24 ? EVP_des_ede3_cbc() : NULL;
+        block = 8;
     }
     if (cipher == NULL) return -1;
-    int ivLength = mode == 0 ? 16 : 12;
-    int tagLength = mode == 0 ? 0 : 16;
-    if (inLength < ivLength + tagLength + (mode == 0 ? 16 : 0)) return -1;
-    if (mode == 0 && (inLength - ivLength) % 16 != 0) return -1;
+    int cbc = mode != 1;
+    int ivLength = mode == 1 ? 12 : block;
+    int tagLength = cbc ? 0 : 16;
+    if (inLength < ivLength + tagLength + (cbc ? block : 0)) return -1;
+    if (cbc && (inLength - ivLength) % block != 0) return -1;
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     if (ctx == NULL) return -1;
     int result = -1, length = 0, finalLength = 0;
     const unsigned char *data = in + ivLength;
     int dataLength = inLength - ivLength - tagLength;
     if (EVP_DecryptInit_ex(ctx, cipher, NULL, NULL, NULL) == 1
-        && (mode == 0 || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, ivLength, NULL) == 1)
+        && (cbc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, ivLength, NULL) == 1)
         && EVP_DecryptInit_ex(ctx, NULL, NULL, key, in) == 1
         && EVP_CIPHER_CTX_set_padding(ctx, 0) == 1
         && EVP_DecryptUpdate(ctx, out, &length, data, dataLength) == 1
-        && (mode == 0 || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, tagLength, (void *)(in + inLength - tagLength)) == 1)
+        && (cbc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, tagLength, (void *)(in + inLength - tagLength)) == 1)
         && EVP_DecryptFinal_ex(ctx, out + length, &finalLength) == 1) {
         result = length + finalLength;
-        if (mode == 0) {
+        if (cbc) {
             int pad = result > 0 ? out[result - 1] : 0;
-            result = (pad >= 1 && pad <= 16 && pad <= result) ? result - pad : -1;
+            result = (pad >= 1 && pad <= block && pad <= result) ? result - pad : -1;
         }
     }
     EVP_CIPHER_CTX_free(ctx);

@@ -28,6 +28,12 @@ public enum SAMLError: Error, Hashable, Sendable {
     case inflateFailed
     /// Inflated data would exceed the cap (a DEFLATE bomb).
     case inflatedTooLarge(limit: Int)
+    /// The decoded document contains a NUL character at this byte offset (libxml2 would stop reading there, while
+    /// other parsers and log readers would not).
+    case nulCharacter(offset: Int)
+    /// The byte-order mark and the XML declaration name different encodings (`byteOrderMark` is "UTF-8",
+    /// "UTF-16LE" or "UTF-16BE"; `declared` as written).
+    case encodingMismatch(byteOrderMark: String, declared: String)
 
     // MARK: IDs and structure
     /// An `xml:id` attribute appears in the document (libxml2 would treat it as an ID).
@@ -65,6 +71,9 @@ public enum SAMLError: Error, Hashable, Sendable {
     case missingElement(String)
     /// A required attribute is missing or empty.
     case missingAttribute(element: String, attribute: String)
+    /// An element that may appear at most once appears more often (`name` is its local name: `StatusCode`,
+    /// `Conditions`, `NameID`, `OneTimeUse`, `ProxyRestriction`).
+    case duplicateElement(String)
 
     // MARK: Signatures
     /// No signature covers the assertion the way the policy requires.
@@ -83,6 +92,9 @@ public enum SAMLError: Error, Hashable, Sendable {
     case signatureInvalid
     /// xmlsec could not process the signature (canonicalization failure and the like).
     case signatureVerificationFailed(detail: String)
+    /// The key that verified the signature is too weak: an RSA key below ``ServiceProvider/Options/minimumRSAKeyBits``
+    /// or an EC key below P-256 (`bits` is the key's size).
+    case weakKey(bits: Int)
 
     // MARK: Response
     /// `Destination` is missing (when required) or does not equal an ACS URL.
@@ -97,6 +109,13 @@ public enum SAMLError: Error, Hashable, Sendable {
     case issuerMismatch(expected: String, found: String?)
     /// No trusted IdP has this entityID.
     case unknownIssuer(String?)
+    /// A signed Response (or logout message) carries no Issuer (saml-profiles §4.1.4.2).
+    case signedResponseWithoutIssuer
+    /// An Issuer carries a Format other than `urn:oasis:names:tc:SAML:2.0:nameid-format:entity`.
+    case invalidIssuerFormat(String)
+    /// The message arrived in the binding parameter meant for the other kind (a LogoutResponse as `SAMLRequest`,
+    /// or a LogoutRequest as `SAMLResponse`).
+    case messageParameterMismatch(parameter: String, root: String)
 
     // MARK: Assertion
     /// The assertion has no Issuer.
@@ -119,6 +138,11 @@ public enum SAMLError: Error, Hashable, Sendable {
     case assertionNotYetValid(notBefore: Date, now: Date)
     /// Conditions NotOnOrAfter has passed.
     case assertionExpired(notOnOrAfter: Date, now: Date)
+    /// Conditions NotBefore is at or after NotOnOrAfter: no instant satisfies them, whatever the skew.
+    case invalidTimeWindow(notBefore: Date, notOnOrAfter: Date)
+    /// Conditions carry a condition the SP does not understand (saml-core §2.5.1.5): `{namespace}name`, or the
+    /// `xsi:type` of a `saml:Condition`.
+    case unknownCondition(String)
     /// An AudienceRestriction does not name this SP.
     case audienceMismatch(expected: String, found: [String])
     /// The assertion has no AudienceRestriction.
@@ -143,6 +167,8 @@ public enum SAMLError: Error, Hashable, Sendable {
     case entityNotFound(String)
     /// An EntitiesDescriptor holds several candidates; name one with `entityID`.
     case ambiguousEntity([String])
+    /// An aggregate holds two EntityDescriptors with this entityID: which key speaks for it cannot be decided.
+    case duplicateEntityID(String)
     /// A certificate is not a well-formed X.509 certificate.
     case invalidCertificate(String)
     /// An endpoint Location is not an absolute http(s) URL.
@@ -178,6 +204,9 @@ public enum SAMLError: Error, Hashable, Sendable {
         case missingEnvelopedTransform
         case tooManyTransforms
         case unexpectedElement(String)
+        /// An exclusive c14n `InclusiveNamespaces PrefixList` names more prefixes (or bytes) than the bound (its
+        /// cost inside libxml2/xmlsec grows quadratically).
+        case inclusiveNamespacesTooLong(count: Int, limit: Int)
     }
 }
 
@@ -191,8 +220,18 @@ extension SAMLError {
 }
 
 extension SAMLError {
-    /// The case with its payload, for logs and the tool's `detail` field.
+    /// The case with its payload, for logs and the tool's `detail` field: one line (control characters and Unicode
+    /// line separators are escaped), with echoed input capped (see ``cappingEchoes()``).
     public var detail: String {
-        String(describing: self).replacingOccurrences(of: "SAML.SAMLError.", with: "")
+        var out = ""
+        for scalar in String(describing: cappingEchoes()).replacingOccurrences(of: "SAML.SAMLError.", with: "").unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator, .format:
+                out += scalar.escaped(asASCII: true)
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -101,8 +101,10 @@ struct AssertionContents: Sendable {
     func values(for source: AttributeMapping.Source) -> [String] {
         let all: [String]
         switch source {
-        case .attribute(let name): all = attributes.filter { $0.name == name }.flatMap(\.values)
-        case .friendlyName(let name): all = attributes.filter { $0.friendlyName == name }.flatMap(\.values)
+        // Names compared by Unicode scalars, as SAML compares them: `\u{212A}elvin` (KELVIN SIGN) is not `Kelvin`.
+        case .attribute(let name): all = attributes.filter { $0.name.unicodeScalars.elementsEqual(name.unicodeScalars) }.flatMap(\.values)
+        case .friendlyName(let name):
+            all = attributes.filter { $0.friendlyName.map { $0.unicodeScalars.elementsEqual(name.unicodeScalars) } ?? false }.flatMap(\.values)
         case .nameID: all = [nameID]
         }
         return all.filter { !$0.allSatisfy(\.isWhitespace) }

@@ -133,12 +133,12 @@ struct ConcurrencyTests {
             Input(name: "keyinfo-attacker-cert", xml: try Fixtures.bytes("responses/keyinfo-attacker-cert.xml"), expected: .rejected("signatureInvalid")),
             Input(name: "digestvalue-flipped", xml: try Fixtures.bytes("responses/digestvalue-flipped.xml"), expected: .rejected("digestMismatch")),
         ]
-        let keys = sp.identityProviders[Fixtures.idpEntityID]!.keys
+        let keys = sp.identityProviders[ExactKey(Fixtures.idpEntityID)]!.keys
         let before = keys.map { ($0.key, $0.evp) }
         let failures = await Self.storm(sp, inputs, rounds: 40)
         #expect(failures.isEmpty, "\(failures.prefix(10))")
         // The same parsed keys (nothing copied or replaced), and still verifying after the storm.
-        let after = sp.identityProviders[Fixtures.idpEntityID]!.keys
+        let after = sp.identityProviders[ExactKey(Fixtures.idpEntityID)]!.keys
         #expect(!before.isEmpty && before.count == after.count && zip(before, after).allSatisfy { $0.0 == $1.key && $0.1 == $1.evp })
         for input in inputs {
             #expect(await Self.verdict(sp, input.xml) == input.expected, "\(input.name) after the storm")

@@ -129,10 +129,16 @@ struct CorpusTests {
 
     /// Relaxations swift-saml refuses by default, each with the strict error it gives first.
     enum Relaxation: String, CaseIterable {
-        case allowSHA1, allowMissingAudienceRestriction, allowEmptyReferenceURI, allowRSA1_5KeyTransport
+        case allowSHA1, allowMissingAudienceRestriction, allowEmptyReferenceURI, allowRSA1_5KeyTransport, allowTripleDES
+        /// `minimumRSAKeyBits = 1024`: OneLogin's and other demo IdPs sign with RSA-1024.
+        case allowRSA1024
+        /// An unsolicited response whose SubjectConfirmationData answers some request (python3-saml accepts it).
+        case allowUnsolicitedSubjectConfirmationInResponseTo
         var strictError: String {
             switch self {
-            case .allowRSA1_5KeyTransport: return "encryptionAlgorithmNotAllowed"
+            case .allowRSA1_5KeyTransport, .allowTripleDES: return "encryptionAlgorithmNotAllowed"
+            case .allowRSA1024: return "weakKey"
+            case .allowUnsolicitedSubjectConfirmationInResponseTo: return "inResponseToMismatch"
             case .allowSHA1: return "algorithmNotAllowed"
             case .allowMissingAudienceRestriction: return "missingAudienceRestriction"
             case .allowEmptyReferenceURI: return "referenceURIMismatch"
@@ -160,7 +166,7 @@ struct CorpusTests {
         let keys = try Self.keys(entry, xml: xml)
         guard !keys.isEmpty, let doc = try? XMLDocument.parse(xml, limits: .metadata, checkDepth: false), let root = doc.root,
               let encrypted = XMLTree.firstChild(root, NS.assertionURI, "EncryptedAssertion") else { return facts }
-        let decryptor = Decryptor(keys: keys, allowRSA1_5: true, limits: .metadata)
+        let decryptor = Decryptor(keys: keys, allowRSA1_5: true, allowTripleDES: true, limits: .metadata)
         guard let (plain, node) = try? decryptor.decrypt(encrypted, expecting: NS.assertionURI, "Assertion"),
               let text = plain.canonicalXML(of: node) else { return facts }
         let inner = Self.facts(Array(text.utf8))
@@ -190,6 +196,9 @@ struct CorpusTests {
         options.allowMissingAudienceRestriction = relaxations.contains(.allowMissingAudienceRestriction)
         options.allowEmptyReferenceURI = relaxations.contains(.allowEmptyReferenceURI)
         options.allowRSA1_5KeyTransport = relaxations.contains(.allowRSA1_5KeyTransport)
+        options.allowTripleDES = relaxations.contains(.allowTripleDES)
+        if relaxations.contains(.allowRSA1024) { options.minimumRSAKeyBits = 1024 }
+        options.allowUnsolicitedSubjectConfirmationInResponseTo = relaxations.contains(.allowUnsolicitedSubjectConfirmationInResponseTo)
         options.allowUnsolicitedResponses = expectedRequestID == nil
         options.maxResponseBytes = 1 << 20
         let certificate = try SAMLCertificate(pem: String(decoding: try Data(contentsOf: Corpus.directory.appendingPathComponent(entry.verify_cert!)), as: UTF8.self))

@@ -86,12 +86,20 @@ public enum RedirectBinding {
         public let signedOctets: [UInt8]?
     }
 
-    /// Decodes the query string of a Redirect-binding URL (everything after `?`), inflating with a cap.
-    /// Duplicate parameters are rejected.
-    /// - Throws: ``SAMLError/inflatedTooLarge(limit:)`` (a DEFLATE bomb), ``SAMLError/inflateFailed``,
+    /// The longest query string accepted for a message that inflates to at most `maxInflatedBytes`: DEFLATE never
+    /// grows data by more than a few bytes per 64 KiB, base64 adds a third, percent-encoding at most triples its
+    /// `+`, `/` and `=` (about 1/20 of the characters), and the signature and RelayState add a few KiB.
+    static func maxQueryBytes(maxInflatedBytes: Int) -> Int { maxInflatedBytes * 2 + 16 * 1024 }
+
+    /// Decodes the query string of a Redirect-binding URL (everything after `?`), inflating with a cap. The query's
+    /// size is checked before anything is decoded; duplicate parameters are rejected.
+    /// - Throws: ``SAMLError/inputTooLarge(limit:size:)`` (a query longer than ``maxQueryBytes(maxInflatedBytes:)``),
+    ///   ``SAMLError/inflatedTooLarge(limit:)`` (a DEFLATE bomb), ``SAMLError/inflateFailed``,
     ///   ``SAMLError/invalidBase64``, ``SAMLError/missingElement(_:)`` (no SAMLRequest/SAMLResponse),
     ///   ``SAMLError/invalidConfiguration(_:)`` (duplicated or malformed parameters).
     public static func decode(query: String, maxInflatedBytes: Int = 256 * 1024) throws -> DecodedMessage {
+        let limit = maxQueryBytes(maxInflatedBytes: maxInflatedBytes)
+        guard query.utf8.count <= limit else { throw SAMLError.inputTooLarge(limit: limit, size: query.utf8.count) }
         var raw: [String: Substring] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -134,7 +142,9 @@ extension RedirectBinding.DecodedMessage {
         try verifySignature(keys: certificates.map { try VerificationKey(certificate: $0) }, allowedAlgorithms: allowedAlgorithms)
     }
 
-    func verifySignature(keys: [VerificationKey], allowedAlgorithms: Set<SignatureAlgorithm>) throws {
+    /// - Returns: the key that verified.
+    @discardableResult
+    func verifySignature(keys: [VerificationKey], allowedAlgorithms: Set<SignatureAlgorithm>) throws -> VerificationKey {
         guard let algorithm = signatureAlgorithm, let signature, let signedOctets else { throw SAMLError.signatureMissing(.response) }
         guard allowedAlgorithms.contains(algorithm), let md = algorithm.messageDigest else { throw SAMLError.algorithmNotAllowed(algorithm.rawValue) }
         for key in keys {
@@ -145,7 +155,7 @@ extension RedirectBinding.DecodedMessage {
                     cxmlsec_evp_verify(key.evp, md, data.baseAddress, data.count, sig.baseAddress, sig.count)
                 }
             }
-            if ok == 1 { return }
+            if ok == 1 { return key }
         }
         throw SAMLError.signatureInvalid
     }

@@ -35,13 +35,14 @@ public struct DecryptionKey: Sendable {
 }
 
 /// XML Encryption as SAML uses it (EncryptedAssertion, EncryptedID, EncryptedAttribute), decrypted with OpenSSL
-/// under an allow-list: data aes128/192/256-cbc and -gcm; key transport rsa-oaep-mgf1p and xmlenc 1.1 rsa-oaep
+/// under an allow-list: data aes128/192/256-cbc and -gcm (tripledes-cbc when allowed); key transport rsa-oaep-mgf1p and xmlenc 1.1 rsa-oaep
 /// (SHA-1/224/256/384/512 digests, MGF1 variants); rsa-1_5 only when allowed. EncryptedKey inside KeyInfo, or a
 /// sibling in the same container (referenced by a same-document RetrievalMethod or not). No CipherReference, no
 /// transforms, nothing fetched. Every failure of the cryptography itself is one error, ``SAMLError/decryptionFailed``.
 struct Decryptor {
     let keys: [DecryptionKey]
     let allowRSA1_5: Bool
+    let allowTripleDES: Bool
     let limits: XMLParsingLimits
 
     static let xenc11 = "http://www.w3.org/2009/xmlenc11#"
@@ -53,6 +54,8 @@ struct Decryptor {
         "http://www.w3.org/2009/xmlenc11#aes192-gcm": (1, 24),
         "http://www.w3.org/2009/xmlenc11#aes256-gcm": (1, 32),
     ]
+    /// Triple DES CBC, accepted only with ``ServiceProvider/Options/allowTripleDES`` (on AES-CBC's rules).
+    static let tripleDES = "http://www.w3.org/2001/04/xmlenc#tripledes-cbc"
     static let rsaOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
     static let rsaOAEP11 = "http://www.w3.org/2009/xmlenc11#rsa-oaep"
     static let rsa1_5 = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
@@ -97,7 +100,14 @@ struct Decryptor {
         guard let method = XMLTree.firstChild(data, NS.xencURI, "EncryptionMethod"), let algorithm = XMLTree.attribute(method, "Algorithm") else {
             throw SAMLError.encryptionMalformed("EncryptedData without EncryptionMethod")
         }
-        guard let parameters = Self.dataAlgorithms[algorithm] else { throw SAMLError.encryptionAlgorithmNotAllowed(algorithm) }
+        let parameters: (mode: Int32, keyLength: Int)
+        if let aes = Self.dataAlgorithms[algorithm] {
+            parameters = aes
+        } else if allowTripleDES, Exact.equal(algorithm, Self.tripleDES) {
+            parameters = (2, 24)
+        } else {
+            throw SAMLError.encryptionAlgorithmNotAllowed(algorithm)
+        }
         let cipherText = try Self.cipherValue(data)
 
         // The key: EncryptedKey inside KeyInfo, or a sibling (by a same-document RetrievalMethod, or any).
@@ -135,7 +145,7 @@ struct Decryptor {
             for key in keys {
                 guard let symmetric = unwrap(wrapped, with: key, transport: transport, expectedLength: parameters.keyLength),
                       symmetric.count == parameters.keyLength,
-                      let clear = Self.aes(parameters.mode, key: symmetric, cipherText) else { continue }
+                      let clear = Self.decipher(parameters.mode, key: symmetric, cipherText) else { continue }
                 // With rsa-1_5 a wrong key yields a random content key (the countermeasure), whose CBC padding passes
                 // about once in 16: only a plaintext that parses ends the search, so a later key still gets its turn.
                 if let result = try? parsePlaintext(clear, container: container, expecting: namespace, name) { return result }
@@ -197,7 +207,7 @@ struct Decryptor {
         return Array(out[0..<Int(length)])
     }
 
-    private static func aes(_ mode: Int32, key: [UInt8], _ cipherText: [UInt8]) -> [UInt8]? {
+    private static func decipher(_ mode: Int32, key: [UInt8], _ cipherText: [UInt8]) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: cipherText.count + 32)
         let length = key.withUnsafeBufferPointer { k in
             cipherText.withUnsafeBufferPointer { input in

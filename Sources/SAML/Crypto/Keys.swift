@@ -10,6 +10,10 @@ final class VerificationKey: @unchecked Sendable {
     let key: xmlSecKeyPtr
     let certificate: SAMLCertificate
     let evp: OpaquePointer
+    /// The key's size in bits (RSA modulus, EC group order), read once.
+    let bits: Int
+    /// An elliptic-curve key (otherwise RSA).
+    let isEC: Bool
 
     init(certificate: SAMLCertificate) throws {
         ensureLibrariesInitialized()
@@ -26,6 +30,15 @@ final class VerificationKey: @unchecked Sendable {
         self.key = key
         self.evp = evp
         self.certificate = certificate
+        self.bits = Int(cxmlsec_evp_key_bits(evp))
+        self.isEC = cxmlsec_evp_key_kind(evp) == 2
+    }
+
+    /// The key strength rule, applied to the key that verified a message: RSA at least `minimumRSABits`, EC at least
+    /// P-256 (whatever `minimumRSABits` says).
+    /// - Throws: ``SAMLError/weakKey(bits:)``.
+    func checkStrength(minimumRSABits: Int) throws {
+        if isEC ? bits < 256 : bits < minimumRSABits { throw SAMLError.weakKey(bits: bits) }
     }
 
     deinit {

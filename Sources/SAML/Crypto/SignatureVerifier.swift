@@ -12,7 +12,8 @@ struct AlgorithmPolicy: @unchecked Sendable {
     let digestAlgorithms: Set<DigestAlgorithm>
     private let signatureURIs: [String]
     private let digestURIs: [String]
-    /// Reference transforms: enveloped-signature, exclusive c14n (with and without comments), the allowed digests.
+    /// Reference transforms: enveloped-signature, exclusive and inclusive c14n 1.0 (with and without comments), the
+    /// allowed digests.
     let referenceTransformIDs: [xmlSecTransformId]
     /// Signature transforms: exclusive c14n (with and without comments), the allowed signature methods.
     let signatureTransformIDs: [xmlSecTransformId]
@@ -22,7 +23,8 @@ struct AlgorithmPolicy: @unchecked Sendable {
         self.digestAlgorithms = digestAlgorithms
         signatureURIs = signatureAlgorithms.map(\.rawValue).sorted()
         digestURIs = digestAlgorithms.map(\.rawValue).sorted()
-        referenceTransformIDs = [cxmlsec_transform_enveloped(), cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()]
+        referenceTransformIDs = [cxmlsec_transform_enveloped(), cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments(),
+                                 cxmlsec_transform_c14n(), cxmlsec_transform_c14n_comments()]
             + digestAlgorithms.sorted { $0.rawValue < $1.rawValue }.compactMap(\.transformID)
         signatureTransformIDs = [cxmlsec_transform_exc_c14n(), cxmlsec_transform_exc_c14n_comments()]
             + signatureAlgorithms.sorted { $0.rawValue < $1.rawValue }.compactMap(\.transformID)
@@ -35,9 +37,19 @@ struct AlgorithmPolicy: @unchecked Sendable {
 /// Verifies one enveloped `ds:Signature` under the SAML signature profile, with xmlsec and trusted keys only.
 enum SignatureVerifier {
 
+    /// The most prefixes one `InclusiveNamespaces PrefixList` may name. Real IdPs name a handful (`xs`, `#default
+    /// saml ds xs xsi`); the cost of each inside libxml2/xmlsec's canonicalisation grows with the document, so an
+    /// unauthenticated list of thousands is refused before xmlsec runs.
+    static let maxInclusivePrefixes = 32
+    /// The longest `PrefixList` value accepted, in bytes.
+    static let maxPrefixListBytes = 1024
+
     /// The profile checks (saml-core §5.4), reading strictly the Signature's own children: one SignedInfo, one
-    /// Reference whose URI is `#` + the parent's ID, only enveloped-signature and exclusive c14n transforms, no
-    /// Object, algorithms on the allow-list.
+    /// Reference whose URI is `#` + the parent's ID, transforms from the profile's set (enveloped-signature, then
+    /// exclusive c14n, or c14n 1.0 — which an enveloped-signature transform alone implies, so it may also be
+    /// written), no Object, algorithms on the allow-list, and every InclusiveNamespaces PrefixList (in a Reference
+    /// transform or in SignedInfo's CanonicalizationMethod) bounded by ``maxInclusivePrefixes``. This check is shared
+    /// by responses, logout messages and signed metadata.
     /// - Returns: true when the reference is `URI=""` (the whole document), allowed only with `allowEmptyURI`.
     @discardableResult
     static func checkProfile(_ signature: xmlNodePtr, parentID: String, policy: AlgorithmPolicy, allowEmptyURI: Bool = false) throws -> Bool {
@@ -97,24 +109,28 @@ enum SignatureVerifier {
                     throw SAMLError.signatureMalformed(.unexpectedElement(XMLTree.qualifiedName(transform)))
                 }
                 let algorithm = XMLTree.attribute(transform, "Algorithm") ?? ""
-                guard algorithm == TransformURI.enveloped || algorithm == TransformURI.excC14N || algorithm == TransformURI.excC14NWithComments else {
-                    throw SAMLError.transformNotAllowed(algorithm)
-                }
-                for parameter in XMLTree.children(transform) {
-                    // Only exclusive c14n's InclusiveNamespaces PrefixList may parameterise a transform.
-                    guard algorithm != TransformURI.enveloped, XMLTree.isElement(parameter, "http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") else {
-                        throw SAMLError.transformNotAllowed("\(algorithm) with \(XMLTree.qualifiedName(parameter))")
-                    }
-                }
-                if algorithm == TransformURI.enveloped { sawEnveloped = true }
+                let exclusive = Exact.equal(algorithm, TransformURI.excC14N) || Exact.equal(algorithm, TransformURI.excC14NWithComments)
+                let inclusive = Exact.equal(algorithm, TransformURI.c14n) || Exact.equal(algorithm, TransformURI.c14nWithComments)
+                let enveloped = Exact.equal(algorithm, TransformURI.enveloped)
+                guard enveloped || exclusive || inclusive else { throw SAMLError.transformNotAllowed(algorithm) }
                 count += 1
+                // Counted before the parameters are read: thousands of Transform elements end here.
+                guard count <= 2 else { throw SAMLError.signatureMalformed(.tooManyTransforms) }
+                if exclusive {
+                    // Only exclusive c14n's InclusiveNamespaces PrefixList may parameterise a transform.
+                    try checkInclusiveNamespaces(of: transform, rejecting: { SAMLError.transformNotAllowed("\(algorithm) with \($0)") })
+                } else if let parameter = XMLTree.firstElementChild(transform) {
+                    throw SAMLError.transformNotAllowed("\(algorithm) with \(XMLTree.qualifiedName(parameter))")
+                }
+                if enveloped { sawEnveloped = true }
             }
         }
         guard count <= 2 else { throw SAMLError.signatureMalformed(.tooManyTransforms) }
         guard sawEnveloped else { throw SAMLError.signatureMalformed(.missingEnvelopedTransform) }
 
         let c14n = XMLTree.attribute(c14nMethod, "Algorithm") ?? ""
-        guard c14n == TransformURI.excC14N || c14n == TransformURI.excC14NWithComments else { throw SAMLError.algorithmNotAllowed(c14n) }
+        guard Exact.equal(c14n, TransformURI.excC14N) || Exact.equal(c14n, TransformURI.excC14NWithComments) else { throw SAMLError.algorithmNotAllowed(c14n) }
+        try checkInclusiveNamespaces(of: c14nMethod, rejecting: { SAMLError.signatureMalformed(.unexpectedElement($0)) })
         let signatureAlgorithm = XMLTree.attribute(signatureMethod, "Algorithm") ?? ""
         guard policy.allowsSignature(signatureAlgorithm) else { throw SAMLError.algorithmNotAllowed(signatureAlgorithm) }
         if let extra = XMLTree.firstElementChild(signatureMethod) {
@@ -126,11 +142,32 @@ enum SignatureVerifier {
         return wholeDocument
     }
 
+    /// The parameters of an exclusive c14n method: at most one InclusiveNamespaces, whose PrefixList is bounded.
+    private static func checkInclusiveNamespaces(of method: xmlNodePtr, rejecting unexpected: (String) -> SAMLError) throws {
+        var seen = false
+        for parameter in XMLTree.children(method) {
+            guard !seen, XMLTree.isElement(parameter, "http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") else {
+                throw unexpected(XMLTree.qualifiedName(parameter))
+            }
+            seen = true
+            guard let attr = xmlHasNsProp(parameter, "PrefixList", nil) else { continue }
+            let list = XMLTree.attributeValue(attr)
+            var prefixes = 0
+            var inToken = false
+            for byte in list.utf8 {
+                if XMLTree.isXMLSpace(byte) { inToken = false } else if !inToken { inToken = true; prefixes += 1 }
+            }
+            guard prefixes <= maxInclusivePrefixes, list.utf8.count <= maxPrefixListBytes else {
+                throw SAMLError.signatureMalformed(.inclusiveNamespacesTooLong(count: prefixes, limit: maxInclusivePrefixes))
+            }
+        }
+    }
+
     /// Verifies `signature` with each trusted key in turn (key rollover). Only keys from configuration are used:
     /// xmlsec ignores KeyInfo when the key is preset, and its keys manager is never consulted.
     /// Success means xmlsec returned 0 and its status is "succeeded".
-    /// - Returns: the certificate whose key verified the signature.
-    static func verify(_ signature: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, allowEmptyURI: Bool = false) throws -> SAMLCertificate {
+    /// - Returns: the key that verified the signature (its certificate, and its size for the strength rule).
+    static func verify(_ signature: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, allowEmptyURI: Bool = false) throws -> VerificationKey {
         var sawInvalidValue = false
         var failure: String?
         for key in keys {
@@ -150,7 +187,7 @@ enum SignatureVerifier {
             cxmlsec_dsig_reclaim_key(ctx)
             if ret == 0 && status == cxmlsec_dsig_succeeded() && referencesOK && cxmlsec_dsig_reference_count(ctx) == 1 {
                 CErrors.clear()
-                return key.certificate
+                return key
             }
             if ret == 0 && status == cxmlsec_dsig_invalid() {
                 // The digest does not depend on the key: a mismatch there is final.

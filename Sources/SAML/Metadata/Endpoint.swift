@@ -31,8 +31,8 @@ enum EndpointURL {
     /// Endpoint Locations must be absolute http(s) URLs: `javascript:` and friends would end up in a redirect
     /// or a form action.
     static func validate(_ location: String) throws -> String {
-        let trimmed = location.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lower = trimmed.lowercased()
+        let trimmed = XMLTree.trimmed(location)
+        let lower = Exact.asciiLowercased(Substring(trimmed))
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
               let host = URLMatching.components(trimmed)?.host, !host.isEmpty,
               !trimmed.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "<" || $0 == ">" || $0 == "\"" })

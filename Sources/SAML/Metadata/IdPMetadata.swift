@@ -54,8 +54,10 @@ public struct IdPMetadata: Sendable, Hashable {
     ///   ``SAMLError/unexpectedRoot(namespace:name:)``, and the parser's errors (``SAMLError/doctypeForbidden``,
     ///   ``SAMLError/malformedXML(detail:)``, ``SAMLError/documentTooDeep(limit:)``, ``SAMLError/emptyInput``, ...).
     public init(xml: some Collection<UInt8>, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {
-        let doc = try XMLDocument.parse(xml, limits: limits)
-        try self.init(document: doc, entityID: entityID)
+        self = try cappingEchoes {
+            let doc = try XMLDocument.parse(xml, limits: limits)
+            return try IdPMetadata(document: doc, entityID: entityID)
+        }
     }
 
     /// Parses IdP metadata from a string (see ``init(xml:entityID:limits:)``).

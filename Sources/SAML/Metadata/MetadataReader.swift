@@ -21,7 +21,7 @@ enum MetadataReader {
             let v = try tighter(validUntil, XMLTree.attribute(node, "validUntil").map { try XSDateTime.parse($0) })
             let c = tighterDuration(cacheDuration, XMLTree.attribute(node, "cacheDuration").flatMap(XSDuration.parse))
             if XMLTree.isElement(node, NS.metadataURI, "EntityDescriptor") {
-                guard let id = XMLTree.attribute(node, "entityID")?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
+                guard let id = XMLTree.attribute(node, "entityID").map(XMLTree.trimmed), !id.isEmpty else {
                     throw SAMLError.missingAttribute(element: "EntityDescriptor", attribute: "entityID")
                 }
                 found.append(Entity(node: node, entityID: id, validUntil: v, cacheDuration: c))
@@ -37,13 +37,20 @@ enum MetadataReader {
             throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
         }
         try visit(root, validUntil: nil, cacheDuration: nil)
+        // Two descriptors for one entityID: which key speaks for it cannot be decided (a federation member that
+        // registered the victim's entityID ahead of it would otherwise be chosen).
+        var seen: Set<ExactKey> = []
+        for entity in found where !seen.insert(ExactKey(entity.entityID)).inserted {
+            throw SAMLError.duplicateEntityID(entity.entityID)
+        }
         return found
     }
 
-    /// Picks the entity with `entityID`, or the only one with a `role` descriptor.
+    /// Picks the entity whose entityID is exactly `entityID` (by Unicode scalars: a look-alike with U+212A, an NFD
+    /// spelling or a trailing U+00A0 is another entity), or the only one with a `role` descriptor.
     static func select(_ entities: [Entity], entityID: String?, role: StaticString, missing: SAMLError) throws -> (Entity, xmlNodePtr) {
         if let entityID {
-            guard let entity = entities.first(where: { $0.entityID == entityID }) else { throw SAMLError.entityNotFound(entityID) }
+            guard let entity = entities.first(where: { Exact.equal($0.entityID, entityID) }) else { throw SAMLError.entityNotFound(entityID) }
             guard let descriptor = roleDescriptor(entity.node, role) else { throw missing }
             return (entity, descriptor)
         }
@@ -85,7 +92,7 @@ enum MetadataReader {
             guard let location = XMLTree.attribute(node, "Location") else {
                 throw SAMLError.missingAttribute(element: XMLTree.localName(node), attribute: "Location")
             }
-            guard let indexText = XMLTree.attribute(node, "index"), let index = Int(indexText.trimmingCharacters(in: .whitespaces)), index >= 0 else {
+            guard let indexText = XMLTree.attribute(node, "index"), let index = Int(XMLTree.trimmed(indexText)), index >= 0 else {
                 throw SAMLError.missingAttribute(element: XMLTree.localName(node), attribute: "index")
             }
             let isDefault = XMLTree.attribute(node, "isDefault").map { $0 == "true" || $0 == "1" }
@@ -102,7 +109,7 @@ enum MetadataReader {
         var encryption: [SAMLCertificate] = [], encryptionSeen: Set<SAMLCertificate> = []
         var additional: [SAMLCertificate] = [], additionalSeen: Set<SAMLCertificate> = []
         for keyDescriptor in XMLTree.childrenNamed(descriptor, NS.metadataURI, "KeyDescriptor") {
-            let use = XMLTree.attribute(keyDescriptor, "use")?.trimmingCharacters(in: .whitespaces)
+            let use = XMLTree.attribute(keyDescriptor, "use").map(XMLTree.trimmed)
             guard let keyInfo = XMLTree.firstChild(keyDescriptor, NS.dsigURI, "KeyInfo") else { continue }
             for x509Data in XMLTree.childrenNamed(keyInfo, NS.dsigURI, "X509Data") {
                 let certNodes = XMLTree.childrenNamed(x509Data, NS.dsigURI, "X509Certificate")
@@ -112,8 +119,8 @@ enum MetadataReader {
                     let chainCertificate = try SAMLCertificate(base64: XMLTree.text(extra))
                     if additionalSeen.insert(chainCertificate).inserted { additional.append(chainCertificate) }
                 }
-                if use == nil || use == "signing", signingSeen.insert(certificate).inserted { signing.append(certificate) }
-                if use == nil || use == "encryption", encryptionSeen.insert(certificate).inserted { encryption.append(certificate) }
+                if use == nil || Exact.equal(use, "signing"), signingSeen.insert(certificate).inserted { signing.append(certificate) }
+                if use == nil || Exact.equal(use, "encryption"), encryptionSeen.insert(certificate).inserted { encryption.append(certificate) }
             }
         }
         return (signing, encryption, additional)
@@ -124,7 +131,7 @@ enum MetadataReader {
     }
 
     static func bool(_ node: xmlNodePtr, _ name: StaticString) -> Bool {
-        guard let value = XMLTree.attribute(node, name)?.trimmingCharacters(in: .whitespaces) else { return false }
+        guard let value = XMLTree.attribute(node, name).map(XMLTree.trimmed) else { return false }
         return value == "true" || value == "1"
     }
 

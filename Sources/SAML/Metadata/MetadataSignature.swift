@@ -12,8 +12,10 @@ public enum MetadataSignature {
     @discardableResult
     public static func verify(_ xml: some Collection<UInt8>, trusting certificates: [SAMLCertificate], allowSHA1: Bool = false,
                               limits: XMLParsingLimits = .metadata) throws -> SAMLCertificate {
-        let doc = try XMLDocument.parse(xml, limits: limits)
-        return try withExtendedLifetime(doc) { try verify(doc, trusting: certificates, allowSHA1: allowSHA1) }
+        try cappingEchoes {
+            let doc = try XMLDocument.parse(xml, limits: limits)
+            return try withExtendedLifetime(doc) { try verify(doc, trusting: certificates, allowSHA1: allowSHA1) }
+        }
     }
 
     /// The certificates carried in the KeyInfo of the root signature: untrusted material (a CA policy may chain
@@ -40,10 +42,10 @@ public enum MetadataSignature {
         }
         let policy = AlgorithmPolicy(signatureAlgorithms: signatures, digestAlgorithms: digests)
         let keys = try certificates.map { try VerificationKey(certificate: $0) }
-        guard let certificate = try EnvelopedSignature.verify(doc, root: root, keys: keys, policy: policy, onlySignature: false) else {
+        guard let key = try EnvelopedSignature.verify(doc, root: root, keys: keys, policy: policy, onlySignature: false) else {
             throw SAMLError.signatureMissing(.metadata)
         }
-        return certificate
+        return key.certificate
     }
 }
 
@@ -52,7 +54,8 @@ enum EnvelopedSignature {
     /// Verifies the root's signature; returns nil when the root carries none.
     /// - Parameter onlySignature: reject any other `ds:Signature` in the document (protocol messages); metadata
     ///   aggregates may carry per-entity signatures, which are simply not used.
-    static func verify(_ doc: XMLDocument, root: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, onlySignature: Bool) throws -> SAMLCertificate? {
+    /// - Returns: the key that verified (nil when the root carries no signature).
+    static func verify(_ doc: XMLDocument, root: xmlNodePtr, keys: [VerificationKey], policy: AlgorithmPolicy, onlySignature: Bool) throws -> VerificationKey? {
         let signatures = XMLTree.childrenNamed(root, NS.dsigURI, "Signature")
         guard !signatures.isEmpty else { return nil }
         guard signatures.count == 1 else { throw SAMLError.multipleSignatures }
@@ -66,7 +69,7 @@ enum EnvelopedSignature {
             }
             var attr = node.pointee.properties
             while let a = attr {
-                if let name = a.pointee.name, xmlStrcasecmp(name, "id") == 0, XMLTree.attributeValue(a) == id {
+                if let name = a.pointee.name, xmlStrcasecmp(name, "id") == 0, Exact.equal(XMLTree.attributeValue(a), id) {
                     if a.pointee.ns != nil { throw SAMLError.xmlIDForbidden }
                     throw SAMLError.duplicateID(id)
                 }
@@ -76,11 +79,11 @@ enum EnvelopedSignature {
         }
         guard let attr = xmlHasNsProp(root, "ID", nil), xmlAddID(nil, doc.pointer, id, attr) != nil else { throw SAMLError.duplicateID(id) }
         try SignatureVerifier.checkProfile(signatures[0], parentID: id, policy: policy)
-        let certificate = try SignatureVerifier.verify(signatures[0], keys: keys, policy: policy)
+        let key = try SignatureVerifier.verify(signatures[0], keys: keys, policy: policy)
         guard let resolved = xmlGetID(doc.pointer, id), resolved.pointee.parent == root else {
             throw SAMLError.referenceURIMismatch(expected: "#" + id, found: "#" + id)
         }
-        return certificate
+        return key
     }
 
     private static func isInsideSignature(_ node: xmlNodePtr, root: xmlNodePtr) -> Bool {
@@ -99,8 +102,10 @@ extension IdPMetadata {
     /// - Throws: the errors of ``MetadataSignature/verify(_:trusting:allowSHA1:limits:)`` and of ``init(xml:entityID:limits:)``.
     public init(xml: some Collection<UInt8>, entityID: String? = nil, verifyingSignatureWith trustedCertificates: [SAMLCertificate],
                 allowSHA1: Bool = false, limits: XMLParsingLimits = .metadata) throws {
-        let doc = try XMLDocument.parse(xml, limits: limits)
-        _ = try MetadataSignature.verify(doc, trusting: trustedCertificates, allowSHA1: allowSHA1)
-        try self.init(document: doc, entityID: entityID)
+        self = try cappingEchoes {
+            let doc = try XMLDocument.parse(xml, limits: limits)
+            _ = try MetadataSignature.verify(doc, trusting: trustedCertificates, allowSHA1: allowSHA1)
+            return try IdPMetadata(document: doc, entityID: entityID)
+        }
     }
 }

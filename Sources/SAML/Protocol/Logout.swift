@@ -123,8 +123,9 @@ public enum LogoutMessage: Sendable, Hashable {
     /// The query string of an HTTP-Redirect GET, exactly as received (everything after `?`, not re-encoded:
     /// the signature covers those octets).
     case redirect(query: String)
-    /// The base64 `SAMLRequest`/`SAMLResponse` form value of an HTTP-POST, with its RelayState.
-    case post(value: String, relayState: String?)
+    /// The base64 `SAMLRequest`/`SAMLResponse` form value of an HTTP-POST, with its RelayState and, when known, the
+    /// name of the form field it came in (a LogoutResponse in `SAMLRequest`, or the reverse, is then refused).
+    case post(value: String, relayState: String?, parameter: String? = nil)
 }
 
 extension ServiceProvider {
@@ -133,8 +134,14 @@ extension ServiceProvider {
     /// required), Version, IssueInstant and NotOnOrAfter with the clock's skew.
     /// - Throws: a ``SAMLError`` naming the failed check.
     public func validateLogoutRequest(_ message: LogoutMessage) async throws -> VerifiedLogoutRequest {
+        try cappingEchoes { try logoutRequest(message) }
+    }
+
+    private func logoutRequest(_ message: LogoutMessage) throws -> VerifiedLogoutRequest {
         let (doc, root, idp, relayState) = try verifyLogoutMessage(message, root: "LogoutRequest")
         return try withExtendedLifetime(doc) {
+            let nameIDs = XMLTree.countChildren(root, NS.assertionURI, "NameID")
+            guard nameIDs <= 1 else { throw SAMLError.duplicateElement("NameID") }
             guard let nameIDNode = XMLTree.firstChild(root, NS.assertionURI, "NameID") else { throw SAMLError.missingNameID }
             let nameID = VerifiedAssertion.NameID(
                 value: XMLTree.trimmedText(nameIDNode), format: XMLTree.attribute(nameIDNode, "Format").map(NameIDFormat.init(rawValue:)),
@@ -153,14 +160,17 @@ extension ServiceProvider {
     /// Validates an IdP's LogoutResponse to the LogoutRequest `expectedRequestID` (signature, Issuer, Destination,
     /// InResponseTo, Status).
     public func validateLogoutResponse(_ message: LogoutMessage, expectedRequestID: String) async throws -> VerifiedLogoutResponse {
+        try cappingEchoes { try logoutResponse(message, expectedRequestID: expectedRequestID) }
+    }
+
+    private func logoutResponse(_ message: LogoutMessage, expectedRequestID: String) throws -> VerifiedLogoutResponse {
         let (doc, root, idp, relayState) = try verifyLogoutMessage(message, root: "LogoutResponse")
         return try withExtendedLifetime(doc) {
             let inResponseTo = XMLTree.attribute(root, "InResponseTo")
-            guard inResponseTo == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
-            guard let status = XMLTree.firstChild(root, NS.protocolURI, "Status"),
-                  let code = XMLTree.firstChild(status, NS.protocolURI, "StatusCode") else { throw SAMLError.missingElement("Status") }
+            guard Exact.equal(inResponseTo, expectedRequestID) else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
+            let (status, code) = try ResponseValidator.topLevelStatusCode(root)
             let value = XMLTree.attribute(code, "Value") ?? ""
-            guard value == LogoutResponse.success else {
+            guard Exact.equal(value, LogoutResponse.success) else {
                 let sub = XMLTree.firstChild(code, NS.protocolURI, "StatusCode").flatMap { XMLTree.attribute($0, "Value") }
                 throw SAMLError.statusNotSuccess(code: value, subCodes: sub.map { [$0] } ?? [],
                                                  message: XMLTree.firstChild(status, NS.protocolURI, "StatusMessage").map(XMLTree.trimmedText))
@@ -175,13 +185,16 @@ extension ServiceProvider {
         let xml: [UInt8]
         let relayState: String?
         var decoded: RedirectBinding.DecodedMessage?
+        let parameter: String?
         switch message {
         case .redirect(let query):
             let d = try RedirectBinding.decode(query: query, maxInflatedBytes: options.maxResponseBytes)
             decoded = d
             xml = d.xml
             relayState = d.relayState
-        case .post(let value, let rs):
+            parameter = d.parameter
+        case .post(let value, let rs, let name):
+            parameter = name
             guard !value.isEmpty else { throw SAMLError.emptyInput }
             // As for responses: refuse before decoding what cannot decode to at most maxResponseBytes.
             let encodedLimit = options.maxResponseBytes / 3 * 4 + options.maxResponseBytes / 38 + 8
@@ -193,32 +206,42 @@ extension ServiceProvider {
         }
         let doc = try XMLDocument.parse(xml, limits: limits)
         guard let root = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
+        // The binding parameter names the kind of message: a LogoutResponse is never read as a request, nor the reverse.
+        let isRequest = XMLTree.isElement(root, NS.protocolURI, "LogoutRequest")
+        if let parameter, XMLTree.isElement(root, NS.protocolURI, "LogoutRequest") || XMLTree.isElement(root, NS.protocolURI, "LogoutResponse") {
+            let expectedParameter = isRequest ? "SAMLRequest" : "SAMLResponse"
+            guard Exact.equal(parameter, expectedParameter) else {
+                throw SAMLError.messageParameterMismatch(parameter: parameter, root: XMLTree.localName(root))
+            }
+        }
         guard XMLTree.isElement(root, NS.protocolURI, name) else {
             throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
         }
         let version = XMLTree.attribute(root, "Version")
         guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
-        guard let issuer = XMLTree.firstChild(root, NS.assertionURI, "Issuer").map(XMLTree.trimmedText) else { throw SAMLError.missingElement("Issuer") }
-        guard let idp = identityProviders[issuer] else {
-            if identityProviders.count == 1, let only = identityProviders.values.first {
-                throw SAMLError.issuerMismatch(expected: only.metadata.entityID, found: issuer)
-            }
-            throw SAMLError.unknownIssuer(issuer)
-        }
+        // Every protocol message carries an ID (saml-core §3.2.1), an NCName, whatever the binding signed.
+        let id = XMLTree.attribute(root, "ID")
+        guard let id, RequestID.isNCName(id) else { throw SAMLError.invalidID(id) }
+        guard let issuer = try ResponseValidator.issuer(of: root) else { throw SAMLError.missingElement("Issuer") }
+        let now = clock.now()
+        let idp = try trustedIdP(for: issuer, at: now)
         // Signature: the query string's (Redirect) or the enveloped one (POST). One of them is required.
         let policy = algorithmPolicy
         if let decoded, decoded.signature != nil {
             guard let algorithm = decoded.signatureAlgorithm, policy.signatureAlgorithms.contains(algorithm) else {
                 throw SAMLError.algorithmNotAllowed(decoded.signatureAlgorithm?.rawValue ?? "")
             }
-            try decoded.verifySignature(keys: idp.keys, allowedAlgorithms: policy.signatureAlgorithms)
+            let key = try decoded.verifySignature(keys: idp.keys, allowedAlgorithms: policy.signatureAlgorithms)
+            try key.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
             if XMLTree.firstChild(root, NS.dsigURI, "Signature") != nil {
-                _ = try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true)
+                let enveloped = try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true)
+                try enveloped?.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
             }
         } else {
-            guard try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true) != nil else {
+            guard let key = try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true) else {
                 throw SAMLError.signatureMissing(.response)
             }
+            try key.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
         }
         let destination = XMLTree.attribute(root, "Destination")
         guard let destination, singleLogoutServiceURLs.contains(where: { URLMatching.matches(destination, $0) }) else {
@@ -227,7 +250,6 @@ extension ServiceProvider {
         guard let issueInstant = try XMLTree.attribute(root, "IssueInstant").map(XSDateTime.parse) else {
             throw SAMLError.missingAttribute(element: XMLTree.localName(root), attribute: "IssueInstant")
         }
-        let now = clock.now()
         if issueInstant > now.addingTimeInterval(options.clockSkew) {
             throw SAMLError.assertionNotYetValid(notBefore: issueInstant, now: now)
         }

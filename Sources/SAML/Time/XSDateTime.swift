@@ -136,7 +136,7 @@ enum XSDuration {
     static let maxSeconds: TimeInterval = 100 * 365 * 86400
 
     static func parse(_ text: String) -> TimeInterval? {
-        var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var s = Substring(XMLTree.trimmed(text))
         var sign = 1.0
         if s.hasPrefix("-") { sign = -1; s = s.dropFirst() }
         guard s.hasPrefix("P") else { return nil }

@@ -14,7 +14,7 @@ struct ResponseValidator {
         get throws {
             guard !sp.decryptionKeys.isEmpty else { throw SAMLError.encryptedAssertionNotSupported }
             return Decryptor(keys: sp.decryptionKeys, allowRSA1_5: sp.options.allowRSA1_5KeyTransport,
-                             limits: XMLParsingLimits(maxBytes: sp.options.maxResponseBytes, maxDepth: sp.options.maxDepth))
+                             allowTripleDES: sp.options.allowTripleDES, limits: XMLParsingLimits(maxBytes: sp.options.maxResponseBytes, maxDepth: sp.options.maxDepth))
         }
     }
 
@@ -58,10 +58,12 @@ struct ResponseValidator {
         // 3a. A signed Response with an Issuer is verified before anything is decrypted: a tampered ciphertext then
         // fails as a digest mismatch, and decryption never runs on unauthenticated input when it need not.
         let policy = sp.algorithmPolicy
-        let responseIssuer = XMLTree.firstChild(response, NS.assertionURI, "Issuer").map(XMLTree.trimmedText)
+        let responseIssuer = try Self.issuer(of: response)
         let responseSignature = XMLTree.firstChild(response, NS.dsigURI, "Signature")
         var responseCertificate: SAMLCertificate?
-        if let responseSignature, let responseIssuer {
+        if let responseSignature {
+            // A signed Response names its signer (saml-profiles §4.1.4.2): the keys are chosen by that Issuer.
+            guard let responseIssuer else { throw SAMLError.signedResponseWithoutIssuer }
             responseCertificate = try verify(responseSignature, of: response, walk: structure, idp: try trustedIdP(for: responseIssuer), policy: policy)
         }
 
@@ -83,15 +85,12 @@ struct ResponseValidator {
         let assertion = assertionStructure.assertion
 
         // 4. The issuer selects the trusted IdP (and so the only keys that may verify).
-        guard let assertionIssuerNode = XMLTree.firstChild(assertion, NS.assertionURI, "Issuer") else {
-            throw SAMLError.missingIssuer
-        }
-        let assertionIssuer = XMLTree.trimmedText(assertionIssuerNode)
+        guard let assertionIssuer = try Self.issuer(of: assertion) else { throw SAMLError.missingIssuer }
         let idp = try trustedIdP(for: responseIssuer ?? assertionIssuer)
-        if let responseIssuer, responseIssuer != idp.metadata.entityID {
+        if let responseIssuer, !Exact.equal(responseIssuer, idp.metadata.entityID) {
             throw SAMLError.issuerMismatch(expected: idp.metadata.entityID, found: responseIssuer)
         }
-        guard assertionIssuer == idp.metadata.entityID else {
+        guard Exact.equal(assertionIssuer, idp.metadata.entityID) else {
             throw SAMLError.issuerMismatch(expected: idp.metadata.entityID, found: assertionIssuer)
         }
 
@@ -150,44 +149,79 @@ struct ResponseValidator {
         let wholeDocument = try SignatureVerifier.checkProfile(signature, parentID: parentID, policy: policy,
                                                                allowEmptyURI: sp.options.allowEmptyReferenceURI)
         if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
-        let certificate = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
+        let key = try SignatureVerifier.verify(signature, keys: idp.keys, policy: policy, allowEmptyURI: wholeDocument)
         // What xmlsec digested is what `#ID` resolves to: the same node (pointer identity) as the parent.
         if !wholeDocument { try walk.checkReferenceResolves(parentID, to: parent) }
-        return certificate
+        // The key that verified is strong enough (RSA ≥ minimumRSAKeyBits, EC ≥ P-256).
+        try key.checkStrength(minimumRSABits: sp.options.minimumRSAKeyBits)
+        return key.certificate
     }
+
+    // MARK: - Issuer
+
+    /// The element's Issuer (at most one), with XML white space trimmed; its Format, when present, must be
+    /// `…nameid-format:entity` (saml-core §2.2.5, saml-profiles §4.1.4.2).
+    static func issuer(of element: xmlNodePtr) throws -> String? {
+        var found: xmlNodePtr?
+        var cur = element.pointee.children
+        while let c = cur {
+            if XMLTree.isElement(c, NS.assertionURI, "Issuer") {
+                guard found == nil else { throw SAMLError.duplicateElement("Issuer") }
+                found = c
+            }
+            cur = c.pointee.next
+        }
+        guard let found else { return nil }
+        if let format = XMLTree.attribute(found, "Format"), !Exact.equal(format, entityFormat) {
+            throw SAMLError.invalidIssuerFormat(format)
+        }
+        return XMLTree.trimmedText(found)
+    }
+
+    static let entityFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 
     // MARK: - Status
 
     private func checkStatus(_ response: xmlNodePtr) throws {
-        guard let status = XMLTree.firstChild(response, NS.protocolURI, "Status") else { throw SAMLError.missingElement("Status") }
-        guard let code = XMLTree.firstChild(status, NS.protocolURI, "StatusCode") else { throw SAMLError.missingElement("StatusCode") }
+        let status = try Self.topLevelStatusCode(response)
+        let code = status.code
         let value = XMLTree.attribute(code, "Value") ?? ""
-        guard value != "urn:oasis:names:tc:SAML:2.0:status:Success" else { return }
+        guard !Exact.equal(value, Self.success) else { return }
         var subCodes: [String] = []
         var cur = XMLTree.firstChild(code, NS.protocolURI, "StatusCode")
         while let sub = cur, subCodes.count < 8 {
             subCodes.append(XMLTree.attribute(sub, "Value") ?? "")
             cur = XMLTree.firstChild(sub, NS.protocolURI, "StatusCode")
         }
-        let message = XMLTree.firstChild(status, NS.protocolURI, "StatusMessage").map(XMLTree.trimmedText)
+        let message = XMLTree.firstChild(status.status, NS.protocolURI, "StatusMessage").map(XMLTree.trimmedText)
         throw SAMLError.statusNotSuccess(code: value, subCodes: subCodes, message: message)
     }
 
-    // MARK: - Issuer
+    static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
 
+    /// The one Status of a protocol response and its one top-level StatusCode (saml-core §3.2.2: exactly one each).
+    static func topLevelStatusCode(_ message: xmlNodePtr) throws -> (status: xmlNodePtr, code: xmlNodePtr) {
+        let statuses = XMLTree.countChildren(message, NS.protocolURI, "Status")
+        guard statuses > 0, let status = XMLTree.firstChild(message, NS.protocolURI, "Status") else { throw SAMLError.missingElement("Status") }
+        guard statuses == 1 else { throw SAMLError.duplicateElement("Status") }
+        let codes = XMLTree.countChildren(status, NS.protocolURI, "StatusCode")
+        guard codes > 0, let code = XMLTree.firstChild(status, NS.protocolURI, "StatusCode") else { throw SAMLError.missingElement("StatusCode") }
+        guard codes == 1 else { throw SAMLError.duplicateElement("StatusCode") }
+        return (status, code)
+    }
+
+    // MARK: - Issuer selection
+
+    /// The trusted IdP named `issuer` (exactly), whose metadata is still valid at `now`.
     private func trustedIdP(for issuer: String) throws -> TrustedIdP {
-        if let idp = sp.identityProviders[issuer] { return idp }
-        if sp.identityProviders.count == 1, let only = sp.identityProviders.values.first {
-            throw SAMLError.issuerMismatch(expected: only.metadata.entityID, found: issuer)
-        }
-        throw SAMLError.unknownIssuer(issuer)
+        try sp.trustedIdP(for: issuer, at: now)
     }
 
     // MARK: - InResponseTo
 
     private func checkInResponseTo(_ found: String?) throws {
         if let expectedRequestID {
-            guard found == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: found) }
+            guard Exact.equal(found, expectedRequestID) else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: found) }
         } else {
             // No request outstanding: only an IdP-initiated response, and only when allowed.
             if let found { throw SAMLError.inResponseToMismatch(expected: nil, found: found) }
@@ -236,7 +270,7 @@ struct ResponseValidator {
 
         // A bearer SubjectConfirmation that satisfies every check.
         let bearer = XMLTree.childrenNamed(subject, NS.assertionURI, "SubjectConfirmation")
-            .filter { XMLTree.attribute($0, "Method") == "urn:oasis:names:tc:SAML:2.0:cm:bearer" }
+            .filter { Exact.equal(XMLTree.attribute($0, "Method"), "urn:oasis:names:tc:SAML:2.0:cm:bearer") }
         guard !bearer.isEmpty else { throw SAMLError.noBearerSubjectConfirmation }
         var firstFailure: Error?
         var confirmationExpiry: Date?
@@ -251,21 +285,26 @@ struct ResponseValidator {
         }
         if let firstFailure { throw firstFailure }
 
-        // Conditions.
+        // Conditions: at most one element (saml-core §2.3.3); a second one would otherwise go unread.
+        let conditionsCount = XMLTree.countChildren(assertion, NS.assertionURI, "Conditions")
+        guard conditionsCount <= 1 else { throw SAMLError.duplicateElement("Conditions") }
         let conditionsNode = XMLTree.firstChild(assertion, NS.assertionURI, "Conditions")
         guard conditionsNode != nil || sp.options.allowMissingAudienceRestriction else { throw SAMLError.missingAudienceRestriction }
-        let conditions = conditionsNode ?? assertion
-        let notBefore = conditionsNode == nil ? nil : try time(conditions, "NotBefore")
-        let notOnOrAfter = conditionsNode == nil ? nil : try time(conditions, "NotOnOrAfter")
+        let notBefore = try conditionsNode.flatMap { try time($0, "NotBefore") }
+        let notOnOrAfter = try conditionsNode.flatMap { try time($0, "NotOnOrAfter") }
+        // An empty window is invalid whatever the skew (the skew widens each bound; it must not join two that never meet).
+        if let notBefore, let notOnOrAfter, notBefore >= notOnOrAfter {
+            throw SAMLError.invalidTimeWindow(notBefore: notBefore, notOnOrAfter: notOnOrAfter)
+        }
         if let notBefore, notBefore > now.addingTimeInterval(skew) { throw SAMLError.assertionNotYetValid(notBefore: notBefore, now: now) }
         if let notOnOrAfter, notOnOrAfter <= now.addingTimeInterval(-skew) { throw SAMLError.assertionExpired(notOnOrAfter: notOnOrAfter, now: now) }
-        let restrictions = XMLTree.childrenNamed(conditions, NS.assertionURI, "AudienceRestriction")
+        let restrictions = try conditionsNode.map(Self.conditions) ?? []
         guard !restrictions.isEmpty || sp.options.allowMissingAudienceRestriction else { throw SAMLError.missingAudienceRestriction }
         var audiences: [String] = []
         for restriction in restrictions {
             let names = XMLTree.childrenNamed(restriction, NS.assertionURI, "Audience").map(XMLTree.trimmedText)
-            guard names.contains(sp.entityID) else { throw SAMLError.audienceMismatch(expected: sp.entityID, found: names) }
-            for name in names where !audiences.contains(name) { audiences.append(name) }
+            guard Exact.contains(names, sp.entityID) else { throw SAMLError.audienceMismatch(expected: sp.entityID, found: names) }
+            for name in names where !Exact.contains(audiences, name) { audiences.append(name) }
         }
 
         // AuthnStatement.
@@ -329,6 +368,45 @@ struct ResponseValidator {
                        replayExpiry: replayUntil.addingTimeInterval(skew))
     }
 
+    /// Every child of Conditions is one the SP understands (saml-core §2.5.1.5: otherwise the assertion is invalid);
+    /// returns the AudienceRestrictions.
+    /// - AudienceRestriction: each must name this SP (checked by the caller).
+    /// - OneTimeUse (at most one): honoured by the replay cache, which refuses a second use of any assertion ID
+    ///   until its validity ends, so every accepted assertion is used once.
+    /// - ProxyRestriction (at most one): limits what a relying party that issues assertions of its own may do with
+    ///   this one; the library never issues assertions, so it holds trivially. Its Count must be a non-negative
+    ///   integer when present.
+    /// - Anything else, a `saml:Condition` of any `xsi:type` included, is ``SAMLError/unknownCondition(_:)``.
+    static func conditions(_ conditions: xmlNodePtr) throws -> [xmlNodePtr] {
+        var restrictions: [xmlNodePtr] = []
+        var oneTimeUse = false
+        var proxyRestriction = false
+        for child in XMLTree.children(conditions) {
+            if XMLTree.isElement(child, NS.assertionURI, "AudienceRestriction") {
+                restrictions.append(child)
+            } else if XMLTree.isElement(child, NS.assertionURI, "OneTimeUse") {
+                guard !oneTimeUse else { throw SAMLError.duplicateElement("OneTimeUse") }
+                oneTimeUse = true
+            } else if XMLTree.isElement(child, NS.assertionURI, "ProxyRestriction") {
+                guard !proxyRestriction else { throw SAMLError.duplicateElement("ProxyRestriction") }
+                proxyRestriction = true
+                if let count = XMLTree.attribute(child, "Count") {
+                    let digits = XMLTree.trimmed(count)
+                    guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                        throw SAMLError.unknownCondition("ProxyRestriction Count=\(count)")
+                    }
+                }
+            } else if XMLTree.isElement(child, NS.assertionURI, "Condition") {
+                let type = xmlGetNsProp(child, "type", "http://www.w3.org/2001/XMLSchema-instance")
+                defer { if let type { cxmlsec_free(type) } }
+                throw SAMLError.unknownCondition(type.map { String(cString: $0) } ?? XMLTree.qualifiedName(child))
+            } else {
+                throw SAMLError.unknownCondition(XMLTree.qualifiedName(child))
+            }
+        }
+        return restrictions
+    }
+
     /// Checks one bearer SubjectConfirmation; returns its NotOnOrAfter.
     private func checkBearer(_ confirmation: xmlNodePtr) throws -> Date {
         guard let data = XMLTree.firstChild(confirmation, NS.assertionURI, "SubjectConfirmationData") else {
@@ -345,7 +423,11 @@ struct ResponseValidator {
         }
         let inResponseTo = XMLTree.attribute(data, "InResponseTo")
         if let expectedRequestID {
-            guard inResponseTo == expectedRequestID else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
+            guard Exact.equal(inResponseTo, expectedRequestID) else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
+        } else if let inResponseTo, !sp.options.allowUnsolicitedSubjectConfirmationInResponseTo {
+            // Unsolicited here, yet answering some request: another browser's login (login CSRF) unless the IdP is
+            // known to do this (the named relaxation).
+            throw SAMLError.inResponseToMismatch(expected: nil, found: inResponseTo)
         }
         return notOnOrAfter
     }

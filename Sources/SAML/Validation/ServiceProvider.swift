@@ -50,6 +50,21 @@ public struct ServiceProvider: Sendable {
         public var allowRSA1_5KeyTransport = false
         /// Reject plaintext assertions: only EncryptedAssertion is accepted. Default false.
         public var requireEncryptedAssertions = false
+        /// Smallest RSA key, in bits, whose signature is accepted (default 2048). Old ADFS farms and OneLogin's demo
+        /// IdP sign with 1024-bit keys: set 1024 to accept them. EC keys below P-256 are always refused.
+        /// A weaker key that verified is ``SAMLError/weakKey(bits:)``.
+        public var minimumRSAKeyBits = 2048
+        /// Accept Triple DES (`xmlenc#tripledes-cbc`) as the data encryption of encrypted assertions, IDs and
+        /// attributes (pysaml2 and SATOSA use it by default). Default false. Every failure is
+        /// ``SAMLError/decryptionFailed``, as for AES-CBC.
+        public var allowTripleDES = false
+        /// Keep trusting an IdP whose metadata is past its `validUntil` (saml-metadata §2.3.2). Default false: such
+        /// a response or logout message is ``SAMLError/metadataExpired(validUntil:now:)``.
+        public var allowExpiredMetadata = false
+        /// With ``allowUnsolicitedResponses``, accept an unsolicited response whose SubjectConfirmationData carries
+        /// an InResponseTo (a response to somebody else's request: some IdPs' "test" buttons do this). Default
+        /// false: it is ``SAMLError/inResponseToMismatch(expected:found:)``, which closes a login-CSRF path.
+        public var allowUnsolicitedSubjectConfirmationInResponseTo = false
         /// Largest decoded response accepted, in bytes (default 256 KiB).
         public var maxResponseBytes = 256 * 1024
         /// Deepest element nesting accepted (default 64).
@@ -78,7 +93,8 @@ public struct ServiceProvider: Sendable {
     /// The SP's SingleLogoutService URLs (the Destination of logout messages the IdP sends).
     public let singleLogoutServiceURLs: [String]
     public let options: Options
-    let identityProviders: [String: TrustedIdP]
+    /// The trusted IdPs by exact entityID (``ExactKey``: a look-alike Issuer never selects an IdP).
+    let identityProviders: [ExactKey: TrustedIdP]
     let clock: any SAMLClock
     let replayCache: any ReplayCache
     let decryptionKeys: [DecryptionKey]
@@ -107,13 +123,13 @@ public struct ServiceProvider: Sendable {
         guard !assertionConsumerServiceURLs.isEmpty else { throw SAMLError.invalidConfiguration("no ACS URL") }
         for url in assertionConsumerServiceURLs + singleLogoutServiceURLs { _ = try EndpointURL.validate(url) }
         guard !identityProviders.isEmpty else { throw SAMLError.invalidConfiguration("no trusted IdP") }
-        var trusted: [String: TrustedIdP] = [:]
+        var trusted: [ExactKey: TrustedIdP] = [:]
         for idp in identityProviders {
-            guard trusted[idp.entityID] == nil else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) configured twice") }
+            guard trusted[ExactKey(idp.entityID)] == nil else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) configured twice") }
             guard !idp.signingCertificates.isEmpty else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) has no signing certificate") }
-            trusted[idp.entityID] = try TrustedIdP(metadata: idp)
+            trusted[ExactKey(idp.entityID)] = try TrustedIdP(metadata: idp)
         }
-        guard options.clockSkew >= 0, options.maxResponseBytes > 0, options.maxDepth > 0 else {
+        guard options.clockSkew >= 0, options.maxResponseBytes > 0, options.maxDepth > 0, options.minimumRSAKeyBits > 0 else {
             throw SAMLError.invalidConfiguration("negative skew or non-positive limits")
         }
         self.entityID = entityID
@@ -134,6 +150,23 @@ public struct ServiceProvider: Sendable {
     /// The trusted IdPs' metadata.
     public var trustedIdentityProviders: [IdPMetadata] { identityProviders.values.map(\.metadata) }
 
+    /// The trusted IdP whose entityID is exactly `issuer` (never a canonically equivalent look-alike), provided its
+    /// metadata is not past `validUntil` at `now` (saml-metadata §2.3.2; ``Options/allowExpiredMetadata`` relaxes it).
+    /// - Throws: ``SAMLError/issuerMismatch(expected:found:)`` (one IdP configured), ``SAMLError/unknownIssuer(_:)``,
+    ///   ``SAMLError/metadataExpired(validUntil:now:)``.
+    func trustedIdP(for issuer: String, at now: Date) throws -> TrustedIdP {
+        guard let idp = identityProviders[ExactKey(issuer)] else {
+            if identityProviders.count == 1, let only = identityProviders.values.first {
+                throw SAMLError.issuerMismatch(expected: only.metadata.entityID, found: issuer)
+            }
+            throw SAMLError.unknownIssuer(issuer)
+        }
+        if let validUntil = idp.metadata.validUntil, now >= validUntil, !options.allowExpiredMetadata {
+            throw SAMLError.metadataExpired(validUntil: validUntil, now: now)
+        }
+        return idp
+    }
+
     /// Validates a POSTed `SAMLResponse` completely and returns the verified assertion.
     ///
     /// - Parameters:
@@ -143,17 +176,25 @@ public struct ServiceProvider: Sendable {
     ///     (accepted only with ``Options/allowUnsolicitedResponses``).
     /// - Throws: a ``SAMLError`` naming the first failed check (see the Security Model article for the order).
     public func validate(samlResponse: String, relayState: String? = nil, expectedRequestID: String?) async throws -> VerifiedAssertion {
+        try await cappingEchoes { try await validateBase64(samlResponse: samlResponse, relayState: relayState, expectedRequestID: expectedRequestID) }
+    }
+
+    private func validateBase64(samlResponse: String, relayState: String?, expectedRequestID: String?) async throws -> VerifiedAssertion {
         let trimmed = samlResponse.utf8
         guard !trimmed.isEmpty else { throw SAMLError.emptyInput }
         // Base64 is 4/3 of the bytes, plus line breaks; refuse before decoding anything larger.
         let encodedLimit = options.maxResponseBytes / 3 * 4 + options.maxResponseBytes / 38 + 8
         guard trimmed.count <= encodedLimit else { throw SAMLError.inputTooLarge(limit: options.maxResponseBytes, size: trimmed.count * 3 / 4) }
         let xml = try Base64.decode(trimmed)
-        return try await validate(responseXML: xml, relayState: relayState, expectedRequestID: expectedRequestID)
+        return try await validateXML(xml, relayState: relayState, expectedRequestID: expectedRequestID)
     }
 
     /// Validates a response given as its decoded XML bytes (see ``validate(samlResponse:relayState:expectedRequestID:)``).
     public func validate(responseXML: [UInt8], relayState: String? = nil, expectedRequestID: String?) async throws -> VerifiedAssertion {
+        try await cappingEchoes { try await validateXML(responseXML, relayState: relayState, expectedRequestID: expectedRequestID) }
+    }
+
+    private func validateXML(_ responseXML: [UInt8], relayState: String?, expectedRequestID: String?) async throws -> VerifiedAssertion {
         let now = clock.now()
         let outcome = try ResponseValidator(serviceProvider: self, now: now, expectedRequestID: expectedRequestID, relayState: relayState)
             .validate(responseXML)

@@ -1,8 +1,14 @@
-/// Exact URL comparison for Destination and Recipient: scheme and host compared case-insensitively, a default
-/// port (80 for http, 443 for https) equal to no port; everything else (user info, path, query, fragment)
-/// byte-for-byte. Never prefix or substring: `/acs-other`, `/acs/../x`, `?tenant=b` all differ from `/acs`.
+/// Exact URL comparison for Destination and Recipient: scheme and host compared case-insensitively in ASCII only, a
+/// default port (80 for http, 443 for https) equal to no port; everything else (user info, path, query, fragment)
+/// byte-for-byte (``Exact``). Never prefix or substring: `/acs-other`, `/acs/../x`, `?tenant=b` all differ from
+/// `/acs`; never Unicode equivalence: a host or path with U+212A KELVIN SIGN differs from one with `K`.
 enum URLMatching {
     struct Components: Equatable {
+        static func == (a: Components, b: Components) -> Bool {
+            Exact.equal(a.scheme, b.scheme) && Exact.equal(a.userInfo, b.userInfo) && Exact.equal(a.host, b.host)
+                && a.port == b.port && Exact.equal(a.rest, b.rest)
+        }
+
         var scheme: String
         var userInfo: String?
         var host: String
@@ -12,8 +18,8 @@ enum URLMatching {
 
     static func components(_ url: String) -> Components? {
         guard let schemeEnd = url.range(of: "://") else { return nil }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else { return nil }
+        let scheme = Exact.asciiLowercased(url[..<schemeEnd.lowerBound])
+        guard !scheme.isEmpty, scheme.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) else { return nil }
         let afterScheme = url[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         var authority = afterScheme[..<authorityEnd]
@@ -36,7 +42,7 @@ enum URLMatching {
         } else if let colon = host.lastIndex(of: ":") {
             let portText = host[host.index(after: colon)...]
             if !portText.isEmpty {
-                guard portText.allSatisfy(\.isNumber), let p = Int(portText), (0...65535).contains(p) else { return nil }
+                guard portText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(portText), (0...65535).contains(p) else { return nil }
                 port = p
             }
             host = host[..<colon]
@@ -44,12 +50,12 @@ enum URLMatching {
         guard !host.isEmpty else { return nil }
         if port == 80 && scheme == "http" { port = nil }
         if port == 443 && scheme == "https" { port = nil }
-        return Components(scheme: scheme, userInfo: userInfo, host: host.lowercased(), port: port, rest: rest.isEmpty ? "/" : rest)
+        return Components(scheme: scheme, userInfo: userInfo, host: Exact.asciiLowercased(host), port: port, rest: rest.isEmpty ? "/" : rest)
     }
 
     /// True when `found` names the same endpoint as `expected` under the rules above.
     static func matches(_ found: String, _ expected: String) -> Bool {
-        if found == expected { return true }
+        if Exact.equal(found, expected) { return true }
         guard let a = components(found), let b = components(expected) else { return false }
         return a == b
     }

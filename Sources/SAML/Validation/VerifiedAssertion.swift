@@ -65,11 +65,12 @@ public struct VerifiedAssertion: Sendable, Hashable {
     public var canonicalXML: String { auditXML.value }
     let auditXML: AuditXML
 
-    /// The first attribute with this Name.
-    public func attribute(named name: String) -> Attribute? { attributes.first { $0.name == name } }
+    /// The first attribute with exactly this Name (compared by Unicode scalars: `\u{212A}elvin` is not `Kelvin`).
+    public func attribute(named name: String) -> Attribute? { attributes.first { Exact.equal($0.name, name) } }
 
-    /// The values of every attribute with this Name (several Attribute elements may share one).
-    public func values(of name: String) -> [String] { attributes.filter { $0.name == name }.flatMap(\.values) }
+    /// The values of every attribute with exactly this Name (several Attribute elements may share one; names are
+    /// compared by Unicode scalars, never by canonical equivalence).
+    public func values(of name: String) -> [String] { attributes.filter { Exact.equal($0.name, name) }.flatMap(\.values) }
 }
 
 /// The canonical XML of a verified assertion, either computed already or computed once on first read from the

@@ -30,6 +30,7 @@ final class XMLDocument {
         guard bytes.count > 0 else { throw SAMLError.emptyInput }
         guard bytes.count <= limits.maxBytes else { throw SAMLError.inputTooLarge(limit: limits.maxBytes, size: bytes.count) }
         guard bytes.count <= Int(Int32.max) else { throw SAMLError.inputTooLarge(limit: Int(Int32.max), size: bytes.count) }
+        try EncodingCheck.check(bytes)
         var result = cxmlsec_parse_result()
         let doc = cxmlsec_parse_secure(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), &result)
         guard let doc else {
@@ -85,5 +86,75 @@ final class XMLDocument {
         guard size >= 0, let out else { return nil }
         defer { cxmlsec_free(out) }
         return String(decoding: UnsafeBufferPointer(start: out, count: Int(size)), as: UTF8.self)
+    }
+}
+
+/// What the parser must not be left to decide: a NUL character (libxml2 stops reading at it, so bytes after it would
+/// be invisible to the library but not to other parsers or log readers) and a byte-order mark that contradicts the
+/// XML declaration's encoding. Linear in the input (`memchr` for UTF-8).
+enum EncodingCheck {
+    enum Form: Equatable {
+        case utf8(bom: Bool)
+        case utf16(bigEndian: Bool, bom: Bool)
+    }
+
+    static func form(of bytes: UnsafeRawBufferPointer) -> Form {
+        let b = bytes.bindMemory(to: UInt8.self)
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return .utf8(bom: true) }
+        if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { return .utf16(bigEndian: false, bom: true) }
+        if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { return .utf16(bigEndian: true, bom: true) }
+        if b.count >= 2, b[0] == 0x3C, b[1] == 0x00 { return .utf16(bigEndian: false, bom: false) }
+        if b.count >= 2, b[0] == 0x00, b[1] == 0x3C { return .utf16(bigEndian: true, bom: false) }
+        return .utf8(bom: false)
+    }
+
+    static func check(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let form = form(of: bytes)
+        let b = bytes.bindMemory(to: UInt8.self)
+        var ascii: [UInt8] = []  // the first characters as ASCII, for the declaration
+        switch form {
+        case .utf8(let bom):
+            if let nul = memchr(base, 0, bytes.count) { throw SAMLError.nulCharacter(offset: base.distance(to: UnsafeRawPointer(nul))) }
+            ascii = Array(b[(bom ? 3 : 0)..<min(b.count, 256)])
+        case .utf16(let bigEndian, let bom):
+            var i = bom ? 2 : 0
+            while i + 1 < b.count {
+                let unit = bigEndian ? UInt16(b[i]) << 8 | UInt16(b[i + 1]) : UInt16(b[i + 1]) << 8 | UInt16(b[i])
+                if unit == 0 { throw SAMLError.nulCharacter(offset: i) }
+                if ascii.count < 256 { ascii.append(unit < 0x80 ? UInt8(unit) : 0x3F) }
+                i += 2
+            }
+        }
+        guard let declared = declaredEncoding(ascii) else { return }
+        let upper = String(decoding: declared.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        switch form {
+        case .utf8(bom: true):
+            guard upper == "UTF-8" || upper == "UTF8" else { throw SAMLError.encodingMismatch(byteOrderMark: "UTF-8", declared: declared) }
+        case .utf16(let bigEndian, bom: true):
+            guard upper.hasPrefix("UTF-16") else {
+                throw SAMLError.encodingMismatch(byteOrderMark: bigEndian ? "UTF-16BE" : "UTF-16LE", declared: declared)
+            }
+        default:
+            return
+        }
+    }
+
+    /// The `encoding` pseudo-attribute of an XML declaration at the start of `text` (ASCII), if any.
+    static func declaredEncoding(_ text: [UInt8]) -> String? {
+        guard text.starts(with: Array("<?xml".utf8)) else { return nil }
+        let end = text.firstRange(of: Array("?>".utf8))?.lowerBound ?? text.count
+        let declaration = text[..<end]
+        guard let key = declaration.firstRange(of: Array("encoding".utf8)) else { return nil }
+        var i = key.upperBound
+        while i < declaration.endIndex, XMLTree.isXMLSpace(declaration[i]) { i += 1 }
+        guard i < declaration.endIndex, declaration[i] == UInt8(ascii: "=") else { return nil }
+        i += 1
+        while i < declaration.endIndex, XMLTree.isXMLSpace(declaration[i]) { i += 1 }
+        guard i < declaration.endIndex, declaration[i] == UInt8(ascii: "\"") || declaration[i] == UInt8(ascii: "'") else { return nil }
+        let quote = declaration[i]
+        let start = i + 1
+        guard let close = declaration[start...].firstIndex(of: quote) else { return nil }
+        return String(decoding: declaration[start..<close], as: UTF8.self)
     }
 }

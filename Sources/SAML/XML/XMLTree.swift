@@ -122,17 +122,14 @@ enum XMLTree {
         return String(cString: content)
     }
 
-    /// `trimmedText(node).isEmpty`, answered in place when the element holds a single ASCII text node.
+    /// `trimmedText(node).isEmpty`, answered in place when the element holds a single text node.
     static func hasText(_ node: xmlNodePtr) -> Bool {
         if let only = node.pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE, var p = only.pointee.content {
-            var sawOther = false
             while p.pointee != 0 {
-                let b = p.pointee
-                if b >= 0x80 { sawOther = true; break }
-                if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return true }
+                if !isXMLSpace(p.pointee) { return true }
                 p += 1
             }
-            if !sawOther { return false }
+            return false
         }
         return !trimmedText(node).isEmpty
     }
@@ -141,21 +138,21 @@ enum XMLTree {
         trimmed(text(node))
     }
 
-    /// `value.trimmingCharacters(in: .whitespacesAndNewlines)`, the same result, without Foundation's NSString
-    /// round trip when it cannot matter: ASCII whitespace (tab, LF, VT, FF, CR, space: the ASCII members of that
-    /// set) is trimmed byte by byte, and only when a remaining end is a non-ASCII scalar (which may be Unicode
-    /// whitespace, U+0085, U+00A0, U+2028…) does Foundation decide. On the hot path (IDs, issuers, base64
-    /// signature values) this saves an NSString bridge and a UTF-16 copy per call.
+    /// XML's white space (saml-core and XML 1.0 §2.3: space, tab, CR, LF), and nothing else.
+    @inline(__always)
+    static func isXMLSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// `value` without leading and trailing XML white space (space, tab, CR, LF). Nothing else is trimmed: U+00A0,
+    /// U+2028, U+0085 and the other Unicode spaces are part of the value, so a padded Audience or Issuer does not
+    /// match, and a NameID comes back as exactly the string the IdP signed.
     static func trimmed(_ value: String) -> String {
-        enum Outcome { case unchanged, empty, slice(Int, Int), foundation }
+        enum Outcome { case unchanged, empty, slice(Int, Int) }
         var copy = value
         let outcome = copy.withUTF8 { bytes -> Outcome in
-            @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
             var start = 0, end = bytes.count
-            while start < end, isSpace(bytes[start]) { start += 1 }
+            while start < end, isXMLSpace(bytes[start]) { start += 1 }
             if start == end { return .empty }
-            while isSpace(bytes[end - 1]) { end -= 1 }
-            if bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 { return .foundation }
+            while isXMLSpace(bytes[end - 1]) { end -= 1 }
             return start == 0 && end == bytes.count ? .unchanged : .slice(start, end)
         }
         switch outcome {
@@ -163,7 +160,6 @@ enum XMLTree {
         case .empty: return ""
         case .slice(let start, let end):
             return copy.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
-        case .foundation: return value.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
