@@ -10,7 +10,7 @@ struct ConcurrencyTests {
     /// Admits every assertion (and counts the inserts), so the same valid bytes can be validated again and again.
     actor AdmitAllReplayCache: ReplayCache {
         private(set) var inserts = 0
-        func insertIfAbsent(_ key: String, expiresAt: Date) async throws -> Bool {
+        func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
             inserts += 1
             return true
         }

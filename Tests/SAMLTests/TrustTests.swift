@@ -61,12 +61,12 @@ struct TrustTests {
     @Test func replayCacheIsBoundedAndForgetsExpiredEntries() async throws {
         let clock = MovableClock(Fixtures.now)
         let cache = InMemoryReplayCache(capacity: 2, clock: clock)
-        #expect(try await cache.insertIfAbsent("a", expiresAt: Fixtures.now.addingTimeInterval(60)))
-        #expect(try await cache.insertIfAbsent("b", expiresAt: Fixtures.now.addingTimeInterval(120)))
-        #expect(try await !cache.insertIfAbsent("a", expiresAt: Fixtures.now.addingTimeInterval(60)))
-        await #expect(throws: SAMLError.replayCacheFull) { _ = try await cache.insertIfAbsent("c", expiresAt: Fixtures.now.addingTimeInterval(60)) }
+        #expect(try await cache.insertIfAbsent(ReplayKey(issuer: "idp", kind: .assertion, id: "a"), expiresAt: Fixtures.now.addingTimeInterval(60)))
+        #expect(try await cache.insertIfAbsent(ReplayKey(issuer: "idp", kind: .assertion, id: "b"), expiresAt: Fixtures.now.addingTimeInterval(120)))
+        #expect(try await !cache.insertIfAbsent(ReplayKey(issuer: "idp", kind: .assertion, id: "a"), expiresAt: Fixtures.now.addingTimeInterval(60)))
+        await #expect(throws: SAMLError.replayCacheFull) { _ = try await cache.insertIfAbsent(ReplayKey(issuer: "idp", kind: .assertion, id: "c"), expiresAt: Fixtures.now.addingTimeInterval(60)) }
         clock.advance(61)  // "a" expired: room again, and "a" may come back
-        #expect(try await cache.insertIfAbsent("c", expiresAt: Fixtures.now.addingTimeInterval(200)))
+        #expect(try await cache.insertIfAbsent(ReplayKey(issuer: "idp", kind: .assertion, id: "c"), expiresAt: Fixtures.now.addingTimeInterval(200)))
         #expect(await cache.count == 2)
     }
 

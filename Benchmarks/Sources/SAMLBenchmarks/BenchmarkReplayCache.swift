@@ -22,12 +22,12 @@ final class BenchmarkReplayCache: ReplayCache {
         self.state = Mutex(State(inner: InMemoryReplayCache(capacity: generation, clock: clock)))
     }
 
-    func insertIfAbsent(_ key: String, expiresAt: Date) async throws -> Bool {
+    func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
         let (cache, n) = state.withLock { s -> (InMemoryReplayCache, Int) in
             s.counter += 1
             if s.counter % generation == 0 { s.inner = InMemoryReplayCache(capacity: generation, clock: clock) }
             return (s.inner, s.counter)
         }
-        return try await cache.insertIfAbsent(key + "#" + String(n), expiresAt: expiresAt)
+        return try await cache.insertIfAbsent(ReplayKey(issuer: key.issuer, kind: key.kind, id: key.id + "#" + String(n)), expiresAt: expiresAt)
     }
 }

@@ -15,7 +15,7 @@ import CFuzzMain
 
 /// Admits every assertion: the fuzzer must see the same verdict for the same input every time.
 struct AdmitAllReplayCache: ReplayCache {
-    func insertIfAbsent(_ key: String, expiresAt: Date) async throws -> Bool { true }
+    func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool { true }
 }
 
 enum Setup {

@@ -1,14 +1,54 @@
 import Foundation
 
-/// Where the SP remembers the assertions it accepted, so none is accepted twice.
+/// What the replay cache remembers of one accepted message: who issued it, what kind it is, and its ID. A
+/// structured value, so that a database can store it as columns (and index them) rather than parse a string.
+public struct ReplayKey: Hashable, Sendable, Codable {
+    /// The kind of message whose ID this is: IDs are unique per issuer and kind.
+    public enum Kind: String, Hashable, Sendable, Codable {
+        /// An Assertion (its `ID`), accepted at the ACS.
+        case assertion
+        /// A LogoutRequest from the IdP (its `ID`).
+        case logoutRequest
+    }
+
+    /// The IdP's entityID (exact).
+    public let issuer: String
+    /// The message kind.
+    public let kind: Kind
+    /// The message's `ID` attribute.
+    public let id: String
+
+    /// - Parameters:
+    ///   - issuer: the IdP's entityID.
+    ///   - kind: the message kind.
+    ///   - id: the message's ID.
+    public init(issuer: String, kind: Kind, id: String) {
+        self.issuer = issuer
+        self.kind = kind
+        self.id = id
+    }
+
+    /// Exact equality (by Unicode scalars, like every identifier in the library).
+    public static func == (a: ReplayKey, b: ReplayKey) -> Bool {
+        a.kind == b.kind && Exact.equal(a.issuer, b.issuer) && Exact.equal(a.id, b.id)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(ExactKey(issuer))
+        hasher.combine(ExactKey(id))
+    }
+}
+
+/// Where the SP remembers the assertions (and logout requests) it accepted, so none is accepted twice.
 ///
-/// One atomic operation, so that an implementation over a shared store (Redis `SET NX PX`, a SQL unique insert)
-/// can serve many SP instances.
+/// One atomic operation, so that an implementation over a shared store (Redis `SET NX PX`, a SQL
+/// `INSERT … ON CONFLICT DO NOTHING RETURNING`) can serve many SP instances.
 public protocol ReplayCache: Sendable {
-    /// Records `key` until `expiresAt` unless it is already recorded.
+    /// Records `key` until `expiresAt` unless it is already recorded (an expired record counts as absent).
     /// - Returns: true when inserted (first use), false when present (a replay).
-    /// - Throws: when the cache cannot answer; the response is then rejected.
-    func insertIfAbsent(_ key: String, expiresAt: Date) async throws -> Bool
+    /// - Throws: when the cache cannot answer; the message is then rejected (fail closed).
+    func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool
 }
 
 /// The default replay cache: in memory, bounded, dropping entries once they expire.
@@ -16,7 +56,7 @@ public protocol ReplayCache: Sendable {
 /// When full of unexpired entries it refuses new ones (``SAMLError/replayCacheFull``) rather than forgetting an
 /// entry early, which would reopen a replay window.
 public actor InMemoryReplayCache: ReplayCache {
-    private var entries: [String: Date] = [:]
+    private var entries: [ReplayKey: Date] = [:]
     private let capacity: Int
     private let clock: any SAMLClock
     private var nextSweep: Date = .distantPast
@@ -29,7 +69,7 @@ public actor InMemoryReplayCache: ReplayCache {
         self.clock = clock
     }
 
-    public func insertIfAbsent(_ key: String, expiresAt: Date) async throws -> Bool {
+    public func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
         let now = clock.now()
         if let existing = entries[key], existing > now { return false }
         if entries.count >= capacity || now >= nextSweep { sweep(now: now) }

@@ -30,7 +30,7 @@ struct ResponseValidator {
         let assertion: VerifiedAssertion
         let trustedIdP: TrustedIdP
         var identityProvider: IdPMetadata { trustedIdP.metadata }
-        let replayKey: String
+        let replayKey: ReplayKey
         let replayExpiry: Date
     }
 
@@ -364,7 +364,7 @@ struct ResponseValidator {
         // Remember the assertion until the later of its expiries (plus skew): replays are refused until then.
         let expiry = max(notOnOrAfter ?? .distantPast, confirmationExpiry ?? .distantPast)
         let replayUntil = expiry == .distantPast ? now.addingTimeInterval(3600) : expiry
-        return Outcome(assertion: verified, trustedIdP: idp, replayKey: idp.metadata.entityID + "\n" + assertionID,
+        return Outcome(assertion: verified, trustedIdP: idp, replayKey: ReplayKey(issuer: idp.metadata.entityID, kind: .assertion, id: assertionID),
                        replayExpiry: replayUntil.addingTimeInterval(skew))
     }
 
