@@ -44,6 +44,8 @@ public struct CertificateSummary: Sendable, Hashable {
     public let notAfter: Date
     /// Whole days from the evaluation instant to notAfter, rounded down: 0 on the last day, negative once expired.
     public let daysToExpiry: Int
+    /// Days from the evaluation instant to notBefore, rounded up (1 when it starts later today); nil once valid.
+    public let daysUntilValid: Int?
     /// `RSA-2048`, `EC P-256`, `Ed25519`.
     public let publicKey: String
     public let isSelfSigned: Bool
@@ -56,6 +58,7 @@ public struct CertificateSummary: Sendable, Hashable {
         self.notBefore = parsed.notValidBefore
         self.notAfter = parsed.notValidAfter
         self.daysToExpiry = Int((parsed.notValidAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+        self.daysUntilValid = now < parsed.notValidBefore ? Int((parsed.notValidBefore.timeIntervalSince(now) / 86_400).rounded(.up)) : nil
         self.publicKey = parsed.keyStrength.description
         self.isSelfSigned = parsed.isSelfSigned
     }
@@ -63,9 +66,12 @@ public struct CertificateSummary: Sendable, Hashable {
 
 /// A condition the policy accepted but an admin should hear about.
 public enum CertificateWarning: Sendable, Hashable {
-    /// Pinned mode with `acceptExpired`: the signing certificate is past its notAfter. The IdP must roll its key
-    /// over; Shibboleth and most SPs accept it meanwhile, and so does this policy when told to.
+    /// Pinned mode: the signing certificate is past its notAfter. The IdP must roll its key over; the metadata's key
+    /// still speaks for it (Metadata Interoperability Profile §2.5.1), as Shibboleth and most SPs accept.
     case expiredPinnedCertificate(subject: String, notAfter: Date)
+    /// Pinned mode: the signing certificate's notBefore is still ahead, by `daysUntilValid` days (rounded up). Its
+    /// key is trusted all the same: the metadata, not the certificate, says which key the IdP uses.
+    case notYetValidPinnedCertificate(subject: String, notBefore: Date, daysUntilValid: Int)
     /// A certificate of the metadata other than the signing one cannot be used (``CertificatePolicyError/weakKey(subject:bits:)``,
     /// ``CertificatePolicyError/invalidCertificate(detail:)``): it is left out of the report and of chain building.
     case unusableMetadataCertificate(CertificatePolicyError)
@@ -85,5 +91,22 @@ extension CertificateReport: CustomStringConvertible {
     public var description: String {
         let chainText = chain.map(\.description).joined(separator: " ← ")
         return "\(mode): \(chainText)" + (warnings.isEmpty ? "" : "; warnings: \(warnings)")
+    }
+}
+
+extension CertificateWarning: CustomStringConvertible {
+    /// The case name and what it means, on one line: `expiredPinnedCertificate: the signing certificate CN=… expired
+    /// 2026-11-01T00:00:00Z; …`, `notYetValidPinnedCertificate: … is not yet valid: valid from …, in 31 days`.
+    public var description: String {
+        switch self {
+        case .expiredPinnedCertificate(let subject, let notAfter):
+            "expiredPinnedCertificate: the signing certificate \(subject) expired \(notAfter.ISO8601Format()); the IdP should roll its key over"
+        case .notYetValidPinnedCertificate(let subject, let notBefore, let days):
+            "notYetValidPinnedCertificate: the signing certificate \(subject) is not yet valid: valid from \(notBefore.ISO8601Format()), in \(days) days"
+        case .unusableMetadataCertificate(let error):
+            "unusableMetadataCertificate: \(error.code): \(error)"
+        case .expiredMetadataCertificate(let subject, let notAfter):
+            "expiredMetadataCertificate: the metadata certificate \(subject) expired \(notAfter.ISO8601Format())"
+        }
     }
 }

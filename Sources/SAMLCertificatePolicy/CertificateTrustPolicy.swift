@@ -17,10 +17,14 @@ import SAML
 /// a message carries in its KeyInfo: the API has no place to pass one.
 public enum CertificateTrustPolicy: Sendable, Hashable {
     /// The signing certificate must be one of the metadata's (the default; what Entra ID's self-signed SAML signing
-    /// certificates need). Self-signed is fine. `acceptExpired` (default `true`, as Shibboleth does) accepts a pinned
-    /// certificate past its notAfter with ``CertificateWarning/expiredPinnedCertificate(subject:notAfter:)``; `false`
-    /// rejects it. A certificate not yet valid, or with an RSA key below 2048 bits, is always rejected.
-    case pinned(acceptExpired: Bool = true)
+    /// certificates need). Self-signed is fine.
+    ///
+    /// A metadata certificate is only a container for the key (SAML V2.0 Metadata Interoperability Profile §2.5.1):
+    /// its dates are reported, never enforced. Past its notAfter it is
+    /// ``CertificateWarning/expiredPinnedCertificate(subject:notAfter:)``; before its notBefore
+    /// ``CertificateWarning/notYetValidPinnedCertificate(subject:notBefore:daysUntilValid:)``. The key's size is the
+    /// core's concern (`ServiceProvider.Options.minimumRSAKeyBits`, `SAMLError.weakKey(bits:)`), not this mode's.
+    case pinned
     /// Pinned, and the signing certificate must chain to a configured anchor under the checks of
     /// ``evaluate(signingCertificate:metadataCertificates:at:)``.
     case certificateAuthority(CAPolicy)
@@ -33,7 +37,7 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
     /// path length, name constraints) with ``ValidityPolicy``, ``CertificateAuthorityPolicy``,
     /// ``SigningCertificatePolicy``, ``KeyStrengthPolicy`` and ``SignatureAlgorithmPolicy``. A rejected chain is
     /// reported with the first typed failure of those checks (validity, then CA constraints, leaf usage, key strength,
-    /// signature algorithms).
+    /// signature algorithms). Pinned mode: only the first step; the signing certificate's dates become warnings.
     ///
     /// - Parameters:
     ///   - signingCertificate: ``VerifiedAssertion/signingCertificate``.
@@ -42,10 +46,12 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
     ///     ``CertificateWarning/unusableMetadataCertificate(_:)``.
     ///   - now: the SP clock's instant (certificate validity is never read from the system time).
     /// - Returns: the accepted chain, every metadata certificate's days to expiry, and warnings.
-    /// - Throws: ``CertificatePolicyError/notPinned(subject:)``, ``CertificatePolicyError/notYetValid(subject:notBefore:now:)``,
-    ///   ``CertificatePolicyError/expired(subject:notAfter:now:)``, ``CertificatePolicyError/weakKey(subject:bits:)``,
-    ///   ``CertificatePolicyError/invalidCertificate(detail:)``;
-    ///   CA mode also ``CertificatePolicyError/selfSignedLeafInCAMode(subject:)``,
+    /// - Throws: ``CertificatePolicyError/notPinned(subject:)``; ``CertificatePolicyError/weakKey(subject:bits:)`` or
+    ///   ``CertificatePolicyError/invalidCertificate(detail:)`` when swift-certificates cannot read the signing
+    ///   certificate (an RSA key below 2048 bits, which the core accepts with a lowered `minimumRSAKeyBits`: no
+    ///   report can be made for it, though the message was valid);
+    ///   CA mode also ``CertificatePolicyError/notYetValid(subject:notBefore:now:)``,
+    ///   ``CertificatePolicyError/expired(subject:notAfter:now:)``, ``CertificatePolicyError/selfSignedLeafInCAMode(subject:)``,
     ///   ``CertificatePolicyError/signingCertificateIsCA(subject:)``, ``CertificatePolicyError/noPathToTrustAnchor(subject:)``,
     ///   ``CertificatePolicyError/notACertificateAuthority(subject:)``, ``CertificatePolicyError/missingKeyCertSign(subject:)``,
     ///   ``CertificatePolicyError/missingDigitalSignature(subject:)``, ``CertificatePolicyError/weakKey(subject:bits:)``,
@@ -72,16 +78,13 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
         let signing = CertificateSummary(signingCertificate, parsed: leaf, at: now)
 
         switch self {
-        case .pinned(let acceptExpired):
-            if now < leaf.notValidBefore {
-                throw CertificatePolicyError.notYetValid(subject: leaf.subjectText, notBefore: leaf.notValidBefore, now: now)
+        case .pinned:
+            // Dates are warnings only (Metadata Interoperability Profile §2.5.1); the key size is the core's check.
+            if now < leaf.notValidBefore, let days = signing.daysUntilValid {
+                warnings.insert(.notYetValidPinnedCertificate(subject: leaf.subjectText, notBefore: leaf.notValidBefore, daysUntilValid: days), at: 0)
             }
             if now > leaf.notValidAfter {
-                guard acceptExpired else { throw CertificatePolicyError.expired(subject: leaf.subjectText, notAfter: leaf.notValidAfter, now: now) }
                 warnings.insert(.expiredPinnedCertificate(subject: leaf.subjectText, notAfter: leaf.notValidAfter), at: 0)
-            }
-            if case .rsa(let bits) = leaf.keyStrength, bits < KeyStrengthPolicy.minimumRSABits {
-                throw CertificatePolicyError.weakKey(subject: leaf.subjectText, bits: bits)
             }
             return CertificateReport(mode: .pinned, evaluatedAt: now, signingCertificate: signing, chain: [signing],
                                      metadataCertificates: summaries, warnings: warnings)

@@ -56,20 +56,22 @@ struct VerifyLogoutCommand: AsyncParsableCommand {
         commandName: "verify-logout",
         abstract: "Validate an IdP's LogoutRequest or LogoutResponse; print it as JSON.",
         discussion: """
-            INPUT is a file (or -) holding the Redirect query string exactly as received (everything after ?), or a POST
-            form body SAMLRequest=...&RelayState=... / SAMLResponse=..., or the bare base64 POST value.
-            Exit 0 with JSON; exit 1 with {"rejected": "<error case>", "detail": "..."}; exit 2 on usage errors.
+            INPUT is a file (or -) holding the Redirect query string exactly as received (everything after ?), \
+            or a POST form body SAMLRequest=...&RelayState=... / SAMLResponse=..., or the bare base64 POST value.
+
+            The parameter's name says which message it is (SAMLRequest: a LogoutRequest; SAMLResponse: a \
+            LogoutResponse, which needs --in-response-to); a bare value is a LogoutResponse when --in-response-to \
+            is given.
+
+            Exit 0 with JSON (the Issuer and InResponseTo the message carried); exit 1 with \
+            {"rejected": "<error case>", "detail": "..."}; exit 2 on usage errors.
             """
     )
 
     @Argument(help: "The message file, or - for standard input.")
     var input: String
 
-    @Option(name: .customLong("idp-metadata"), help: "The trusted IdP's metadata file.")
-    var idpMetadata: String
-
-    @Option(name: .customLong("sp-entity-id"), help: "The SP's entityID.")
-    var spEntityID: String
+    @OptionGroup var trust: TrustOptions
 
     @Option(name: .customLong("slo-url"), help: "The SP's SingleLogoutService URL (expected Destination); repeatable.")
     var sloURLs: [String]
@@ -77,14 +79,14 @@ struct VerifyLogoutCommand: AsyncParsableCommand {
     @Option(name: .customLong("in-response-to"), help: "For a LogoutResponse: the ID of the SP's LogoutRequest.")
     var inResponseTo: String?
 
-    @Option(name: .long, help: "Validate as of this instant (ISO 8601), instead of now.")
-    var now: String?
-
-    @Flag(name: .customLong("allow-sha1"), help: "Accept SHA-1 signatures.")
-    var allowSHA1 = false
+    @OptionGroup var validation: ValidationOptions
 
     @Flag(name: .customLong("post"), help: "The input is an HTTP-POST form body (default: a Redirect query string; a bare base64 value is always POST).")
     var post = false
+
+    func validate() throws {
+        guard !sloURLs.isEmpty else { throw ValidationError("--slo-url is required") }
+    }
 
     struct RequestOutput: Encodable {
         let kind = "LogoutRequest"
@@ -103,43 +105,45 @@ struct VerifyLogoutCommand: AsyncParsableCommand {
         let relayState: String?
     }
 
+    enum Kind { case request, response }
+
+    /// The message and its kind, decided by the parameter names of the parsed query or form (never by searching
+    /// the text: a RelayState may contain `SAMLResponse=`).
+    /// - Throws: `Rejection` `invalidForm` (both parameters, one twice, bad percent-encoding).
+    static func message(_ text: String, post: Bool, inResponseTo: String?) throws -> (LogoutMessage, Kind) {
+        let names = FormBody(Substring(text))?.names ?? []
+        let hasRequest = names.contains("SAMLRequest"), hasResponse = names.contains("SAMLResponse")
+        guard hasRequest || hasResponse else {
+            if text.contains("="), text.contains("%"), FormBody(Substring(text)) == nil {
+                throw Rejection(code: "invalidForm", detail: "invalid percent-encoding")
+            }
+            return (.post(value: text, relayState: nil), inResponseTo == nil ? .request : .response)
+        }
+        guard !(hasRequest && hasResponse) else { throw Rejection(code: "invalidForm", detail: "both SAMLRequest and SAMLResponse") }
+        let kind: Kind = hasResponse ? .response : .request
+        guard post else { return (.redirect(query: text), kind) }
+        guard let form = FormBody(Substring(text)) else { throw Rejection(code: "invalidForm", detail: "invalid percent-encoding") }
+        let parameter = hasResponse ? "SAMLResponse" : "SAMLRequest"
+        let value = try form.single(parameter) ?? ""
+        return (.post(value: value, relayState: try form.single("RelayState"), parameter: parameter), kind)
+    }
+
     func run() async throws {
         let text = try IO.readText(input).trimmingCharacters(in: .whitespacesAndNewlines)
-        let idp = try IdPMetadata(xml: try IO.read(idpMetadata))
+        let idp = try trust.identityProvider()
         var options = ServiceProvider.Options()
-        options.allowSHA1 = allowSHA1
-        let clock: any SAMLClock = now.flatMap(VerifyCommand.parseInstant).map { FixedClock($0) as any SAMLClock } ?? SystemClock()
-        let sp = try ServiceProvider(entityID: spEntityID, assertionConsumerServiceURLs: sloURLs, singleLogoutServiceURLs: sloURLs,
-                                     identityProviders: [idp], options: options, clock: clock)
-        let message: LogoutMessage
-        let isResponse = text.contains("SAMLResponse=") || inResponseTo != nil
-        if text.contains("SAMLRequest=") || text.contains("SAMLResponse=") {
-            if post {
-                var value = "", relay: String?
-                for pair in text.split(separator: "&") {
-                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    let decoded = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-                    if parts[0] == "SAMLRequest" || parts[0] == "SAMLResponse" { value = decoded } else if parts[0] == "RelayState" { relay = decoded }
-                }
-                message = .post(value: value, relayState: relay)
-            } else {
-                message = .redirect(query: text)
-            }
-        } else {
-            message = .post(value: text, relayState: nil)
-        }
-        do {
-            if isResponse {
-                guard let inResponseTo else { throw ValidationError("a LogoutResponse needs --in-response-to") }
-                let r = try await sp.validateLogoutResponse(message, expectedRequestID: inResponseTo)
-                try IO.printJSON(ResponseOutput(id: r.id, issuer: r.issuer, inResponseTo: r.inResponseTo, relayState: r.relayState))
-            } else {
-                let r = try await sp.validateLogoutRequest(message)
-                try IO.printJSON(RequestOutput(id: r.id, issuer: r.issuer, nameID: r.nameID.value, sessionIndexes: r.sessionIndexes, relayState: r.relayState))
-            }
-        } catch let error as SAMLError {
-            try IO.printJSON(VerifyCommand.RejectedOutput(rejected: error.code, detail: error.detail))
-            SAMLTool.reject(error)
+        validation.apply(to: &options)
+        let sp = try ServiceProvider(entityID: trust.spEntityID, assertionConsumerServiceURLs: sloURLs, singleLogoutServiceURLs: sloURLs,
+                                     identityProviders: [idp], options: options, clock: validation.clock)
+        let (message, kind) = try Self.message(text, post: post, inResponseTo: inResponseTo)
+        switch kind {
+        case .response:
+            guard let inResponseTo else { throw ValidationError("a LogoutResponse needs --in-response-to") }
+            let r = try await sp.validateLogoutResponse(message, expectedRequestID: inResponseTo)
+            try IO.printJSON(ResponseOutput(id: r.id, issuer: r.issuer, inResponseTo: r.inResponseTo, relayState: r.relayState))
+        case .request:
+            let r = try await sp.validateLogoutRequest(message)
+            try IO.printJSON(RequestOutput(id: r.id, issuer: r.issuer, nameID: r.nameID.value, sessionIndexes: r.sessionIndexes, relayState: r.relayState))
         }
     }
 }

@@ -4,7 +4,8 @@ import SAML
 
 /// `saml`: the library's public API from the command line, for admins and black-box tests.
 ///
-/// Exit codes: 0 success, 1 the input was rejected (stderr: `error: <code>: <detail>`), 2 usage.
+/// Exit codes: 0 success, 1 the input was rejected (stderr: one line `error: <code>: <detail>`, the detail escaped
+/// and capped), 2 usage.
 @main
 struct SAMLTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,19 +21,20 @@ struct SAMLTool: AsyncParsableCommand {
     }
 
     static func main() async {
+        var command: ParsableCommand?
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
-                try command.run()
+                try command?.run()
             }
-        } catch let error as SAMLError {
-            reject(error)
-        } catch let error as Rejection {
-            FileHandle.standardError.write(Data("error: \(error.code): \(error.detail)\n".utf8))
-            Foundation.exit(1)
         } catch {
+            // Every typed rejection exits 1, whenever it is thrown (reading an option file included); the
+            // validating subcommands also print it as JSON on stdout.
+            if let rejection = Rejection(error) {
+                rejection.exit(json: command is VerifyCommand || command is VerifyLogoutCommand)
+            }
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
@@ -43,16 +45,10 @@ struct SAMLTool: AsyncParsableCommand {
         }
     }
 
-    static func reject(_ error: SAMLError) -> Never {
-        FileHandle.standardError.write(Data("error: \(error.code): \(error.detail)\n".utf8))
-        Foundation.exit(1)
+    /// Prints `warning: …` on stderr, one line per warning.
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("warning: \(Rejection.oneLine(text))\n".utf8))
     }
-}
-
-/// A rejection that is not a `SAMLError` (an unreadable file, say).
-struct Rejection: Error {
-    let code: String
-    let detail: String
 }
 
 enum IO {

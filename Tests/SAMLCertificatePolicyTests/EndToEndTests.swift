@@ -40,14 +40,14 @@ struct EndToEndTests {
         let report = try await policy.evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
         #expect(report.chain.count == 3)
         // Pinned mode accepts it too, reporting the leaf alone.
-        let pinned = try await CertificateTrustPolicy.pinned().evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
+        let pinned = try await CertificateTrustPolicy.pinned.evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
         #expect(pinned.chain.map(\.subject) == [S("idp.example.test depth 2")])
     }
 
     @Test("A pinned leaf of an untrusted CA passes ServiceProvider and pinning, and fails the CA policy")
     func otherCA() async throws {
         let (assertion, idp) = try await validate("response-leaf-other-ca", pinning: ["leaf-other-ca"])
-        _ = try await CertificateTrustPolicy.pinned().evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
+        _ = try await CertificateTrustPolicy.pinned.evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
         let policy = CertificateTrustPolicy.certificateAuthority(try ChainFixtures.rootA(intermediates: ["int-a1"]))
         await #expect(throws: CertificatePolicyError.noPathToTrustAnchor(subject: S("idp.example.test from CA B"))) {
             try await policy.evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
@@ -57,7 +57,7 @@ struct EndToEndTests {
     @Test("An expired pinned leaf: a warning in pinned mode, a rejection in CA mode")
     func expiredLeaf() async throws {
         let (assertion, idp) = try await validate("response-leaf-expired", pinning: ["leaf-expired", "int-a1"])
-        let pinned = try await CertificateTrustPolicy.pinned().evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
+        let pinned = try await CertificateTrustPolicy.pinned.evaluate(assertion, identityProvider: idp, at: ChainFixtures.now)
         #expect(pinned.warnings == [.expiredPinnedCertificate(subject: S("idp.example.test expired"), notAfter: ChainFixtures.expiredLeafNotAfter)])
         let policy = CertificateTrustPolicy.certificateAuthority(try ChainFixtures.rootA())
         await #expect(throws: CertificatePolicyError.expired(subject: S("idp.example.test expired"), notAfter: ChainFixtures.expiredLeafNotAfter, now: ChainFixtures.now)) {
@@ -82,7 +82,7 @@ struct EndToEndTests {
                                        identityProviders: [idp], clock: FixedClock(ChainFixtures.now), signingCertificateCheck: policy)
         }
         let xml = Array(try ChainFixtures.text("chains/response-leaf-other-ca.xml").utf8)
-        _ = try await serviceProvider(.pinned()).validate(responseXML: xml, expectedRequestID: ChainFixtures.requestID)
+        _ = try await serviceProvider(.pinned).validate(responseXML: xml, expectedRequestID: ChainFixtures.requestID)
         let strict = try serviceProvider(.certificateAuthority(try ChainFixtures.rootA(intermediates: ["int-a1"])))
         await #expect(throws: CertificatePolicyError.noPathToTrustAnchor(subject: S("idp.example.test from CA B"))) {
             _ = try await strict.validate(responseXML: xml, expectedRequestID: ChainFixtures.requestID)

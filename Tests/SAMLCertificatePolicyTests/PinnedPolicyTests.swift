@@ -15,7 +15,7 @@ struct PinnedPolicyTests {
     @Test("A self-signed metadata certificate is accepted (Entra ID's kind)")
     func selfSigned() async throws {
         let certificate = try idpCertificate()
-        let report = try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: certificate, metadataCertificates: [certificate], at: now)
+        let report = try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: certificate, metadataCertificates: [certificate], at: now)
         #expect(report.mode == .pinned)
         #expect(report.chain.map(\.certificate) == [certificate])
         #expect(report.signingCertificate.isSelfSigned)
@@ -27,39 +27,48 @@ struct PinnedPolicyTests {
     func notPinned() async throws {
         let signing = try ChainFixtures.certificate("leaf-depth1")
         await #expect(throws: CertificatePolicyError.notPinned(subject: S("idp.example.test depth 1"))) {
-            try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: signing, metadataCertificates: [try idpCertificate()], at: now)
+            try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: signing, metadataCertificates: [try idpCertificate()], at: now)
         }
     }
 
-    @Test("An expired pinned certificate is accepted with a warning by default")
+    @Test("An expired pinned certificate is accepted with a warning (a metadata certificate is a key container)")
     func expiredAcceptedWithWarning() async throws {
         let signing = try ChainFixtures.certificate("leaf-expired")
-        let report = try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
+        let report = try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
         #expect(report.warnings == [.expiredPinnedCertificate(subject: S("idp.example.test expired"), notAfter: ChainFixtures.expiredLeafNotAfter)])
         #expect(report.signingCertificate.daysToExpiry == -31)  // 30.5 days past, rounded down
+        #expect(report.signingCertificate.daysUntilValid == nil)
+        #expect(report.warnings[0].description.hasPrefix("expiredPinnedCertificate: the signing certificate \(S("idp.example.test expired")) expired 2026-11-01T00:00:00Z"))
     }
 
-    @Test("acceptExpired: false rejects an expired pinned certificate")
-    func expiredRejected() async throws {
-        let signing = try ChainFixtures.certificate("leaf-expired")
-        await #expect(throws: CertificatePolicyError.expired(subject: S("idp.example.test expired"), notAfter: ChainFixtures.expiredLeafNotAfter, now: now)) {
-            try await CertificateTrustPolicy.pinned(acceptExpired: false).evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
-        }
-    }
-
-    @Test("A pinned certificate that is not yet valid is rejected")
-    func notYetValid() async throws {
+    @Test("A pinned certificate that is not yet valid is accepted with a warning giving the days until valid")
+    func notYetValidAcceptedWithWarning() async throws {
         let signing = try ChainFixtures.certificate("leaf-not-yet-valid")
-        await #expect(throws: CertificatePolicyError.notYetValid(subject: S("idp.example.test not yet valid"), notBefore: ChainFixtures.futureNotBefore, now: now)) {
-            try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
+        let report = try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
+        // 2026-12-01T12:00Z to 2027-01-01T00:00Z: 30.5 days, rounded up.
+        #expect(report.warnings == [.notYetValidPinnedCertificate(subject: S("idp.example.test not yet valid"), notBefore: ChainFixtures.futureNotBefore, daysUntilValid: 31)])
+        #expect(report.signingCertificate.daysUntilValid == 31)
+        #expect(report.warnings[0].description.contains("valid from 2027-01-01T00:00:00Z, in 31 days"))
+    }
+
+    @Test("Pinned mode never rejects on dates inside validate either: the check only requires pinning")
+    func checkIgnoresDatesAndKeySize() async throws {
+        for name in ["leaf-expired", "leaf-not-yet-valid", "leaf-rsa1024"] {
+            let signing = try ChainFixtures.certificate(name)
+            let idp = IdPMetadata(entityID: ChainFixtures.idpEntityID, signingCertificates: [signing])
+            try await CertificateTrustPolicy.pinned.check(signingCertificate: signing, identityProvider: idp, at: now)
+        }
+        let other = IdPMetadata(entityID: ChainFixtures.idpEntityID, signingCertificates: [try idpCertificate()])
+        await #expect(throws: CertificatePolicyError.notPinned(subject: S("idp.example.test RSA-1024"))) {
+            try await CertificateTrustPolicy.pinned.check(signingCertificate: try ChainFixtures.certificate("leaf-rsa1024"), identityProvider: other, at: now)
         }
     }
 
-    @Test("An RSA-1024 pinned key is rejected (swift-certificates cannot even load it)")
-    func weakKey() async throws {
+    @Test("An RSA-1024 pinned key cannot be reported (swift-certificates cannot load it); the key size is the core's check")
+    func weakKeyCannotBeReported() async throws {
         let signing = try ChainFixtures.certificate("leaf-rsa1024")
         await #expect(throws: CertificatePolicyError.weakKey(subject: S("idp.example.test RSA-1024"), bits: 1024)) {
-            try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
+            try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: signing, metadataCertificates: [signing], at: now)
         }
     }
 
@@ -67,7 +76,7 @@ struct PinnedPolicyTests {
     func unusableRolloverCertificate() async throws {
         let current = try ChainFixtures.certificate("leaf-depth2")
         let weak = try ChainFixtures.certificate("leaf-rsa1024")
-        let report = try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: current, metadataCertificates: [weak, current], at: now)
+        let report = try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: current, metadataCertificates: [weak, current], at: now)
         #expect(report.warnings == [.unusableMetadataCertificate(.weakKey(subject: S("idp.example.test RSA-1024"), bits: 1024))])
         #expect(report.metadataCertificates.map(\.subject) == [S("idp.example.test depth 2")])
     }
@@ -77,7 +86,7 @@ struct PinnedPolicyTests {
         let current = try ChainFixtures.certificate("leaf-depth2")
         let stale = try ChainFixtures.certificate("leaf-expired")
         let next = try ChainFixtures.certificate("leaf-not-yet-valid")
-        let report = try await CertificateTrustPolicy.pinned().evaluate(signingCertificate: current, metadataCertificates: [stale, current, next], at: now)
+        let report = try await CertificateTrustPolicy.pinned.evaluate(signingCertificate: current, metadataCertificates: [stale, current, next], at: now)
         #expect(report.metadataCertificates.map(\.daysToExpiry) == [-31, 395, 761])
         #expect(report.warnings == [.expiredMetadataCertificate(subject: S("idp.example.test expired"), notAfter: ChainFixtures.expiredLeafNotAfter)])
         #expect(report.expiring(withinDays: 400).map(\.subject) == [S("idp.example.test expired"), S("idp.example.test depth 2")])

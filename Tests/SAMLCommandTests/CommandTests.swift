@@ -53,11 +53,11 @@ struct CommandTests {
         try SAMLCertificate(pem: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/\(name).crt")), as: UTF8.self))
     }
 
-    static func idpMetadata(doctype: Bool = false) throws -> String {
+    static func idpMetadata(doctype: Bool = false, certificate: SAMLCertificate? = nil) throws -> String {
         (doctype ? "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" : "")
             + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"\(idpEntityID)\">"
             + "<md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\" WantAuthnRequestsSigned=\"true\">"
-            + "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\(try certificate("idp-rsa2048").base64)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+            + "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\(try (certificate ?? Self.certificate("idp-rsa2048")).base64)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
             + "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://login.example.test/slo\"/>"
             + "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
             + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://login.example.test/sso\"/>"
@@ -71,8 +71,9 @@ struct CommandTests {
         return url.path
     }
 
-    /// A response signed (at the Response) by our own signer with the IdP's key.
-    static func signedResponse(audience: String = spEntityID, inResponseTo: String = "_req1") throws -> String {
+    /// A response signed (at the Response) by our own signer with the IdP's key, or with `signer` (the path of a
+    /// `.key`/`.crt` pair without its extension, relative to the package root).
+    static func signedResponse(audience: String = spEntityID, inResponseTo: String = "_req1", signer: String = "Fixtures/keys/idp-rsa2048") throws -> String {
         let xml = """
         <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" \
         IssueInstant="2026-12-01T11:59:50Z" Destination="\(acs)" InResponseTo="\(inResponseTo)"><saml:Issuer>\(idpEntityID)</saml:Issuer>\
@@ -88,8 +89,8 @@ struct CommandTests {
         <saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>\
         </saml:AuthnContext></saml:AuthnStatement></saml:Assertion></samlp:Response>
         """
-        let key = try SigningKey(privateKeyPEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/idp-rsa2048.key")), as: UTF8.self),
-                                 certificatePEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/idp-rsa2048.crt")), as: UTF8.self))
+        let key = try SigningKey(privateKeyPEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("\(signer).key")), as: UTF8.self),
+                                 certificatePEM: String(decoding: try Data(contentsOf: root.appendingPathComponent("\(signer).crt")), as: UTF8.self))
         return String(decoding: try XMLSigner.signEnveloped(xml, key: key), as: UTF8.self)
     }
 
