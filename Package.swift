@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SAML", targets: ["SAML"]),
         .library(name: "SAMLAttributeMapping", targets: ["SAMLAttributeMapping"]),
         .library(name: "SAMLCertificatePolicy", targets: ["SAMLCertificatePolicy"]),
+        .library(name: "SAMLTesting", targets: ["SAMLTesting"]),
         .executable(name: "saml", targets: ["SAMLCommand"]),
     ],
     dependencies: [
@@ -46,6 +47,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "SAMLTesting",
+            dependencies: ["SAML"]
+        ),
         .executableTarget(
             name: "SAMLCommand",
             dependencies: [
@@ -55,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SAMLTests",
-            dependencies: ["SAML"]
+            dependencies: ["SAML", "SAMLTesting"]
         ),
         .testTarget(
             name: "SAMLCommandTests",

@@ -79,22 +79,59 @@ public struct MappedUser: Sendable, Hashable {
     public var hasGroupsOverage: Bool { groupsOverageLink != nil }
 }
 
-extension MappedUser: Encodable {
-    private struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+extension MappedUser: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case fields, matchedSources, multiValuedFields, nameID, issuer
     }
 
-    /// Encodes the fields as one JSON object: a string for a single-valued field, an array for a multi-valued one.
+    /// Decodes what ``encode(to:)`` wrote (an app keeps the mapped user in its session this way).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fields = try container.decode([String: [String]].self, forKey: .fields)
+        let multiValued = try container.decode(Set<String>.self, forKey: .multiValuedFields)
+        let sources = try container.decode([String: AttributeMapping.Source].self, forKey: .matchedSources)
+        guard multiValued.isSubset(of: Set(fields.keys)), Set(sources.keys).isSubset(of: Set(fields.keys)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath, debugDescription: "fields named that were not mapped"))
+        }
+        self.init(fields: fields, matchedSources: sources, multiValuedFields: multiValued,
+                  nameID: try container.decode(String.self, forKey: .nameID), issuer: try container.decode(String.self, forKey: .issuer))
+    }
+
+    /// Encodes every part (fields, their sources, which are multi-valued, NameID, issuer), so that decoding gives the
+    /// same value back. For the flat JSON object an API returns, use ``flattened``.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for (field, values) in fields.sorted(by: { $0.key < $1.key }) {
-            if multiValuedFields.contains(field) {
-                try container.encode(values, forKey: Key(stringValue: field))
-            } else if let value = values.first {
-                try container.encode(value, forKey: Key(stringValue: field))
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(matchedSources, forKey: .matchedSources)
+        try container.encode(multiValuedFields.sorted(), forKey: .multiValuedFields)
+        try container.encode(nameID, forKey: .nameID)
+        try container.encode(issuer, forKey: .issuer)
+    }
+
+    /// The fields as one flat JSON object (a string for a single-valued field, an array for a multi-valued one), as
+    /// `saml verify --map` prints them.
+    public var flattened: Flattened { Flattened(user: self) }
+
+    /// See ``MappedUser/flattened``.
+    public struct Flattened: Encodable, Sendable {
+        let user: MappedUser
+
+        private struct Key: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// Encodes the fields as one JSON object: a string for a single-valued field, an array for a multi-valued one.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (field, values) in user.fields.sorted(by: { $0.key < $1.key }) {
+                if user.multiValuedFields.contains(field) {
+                    try container.encode(values, forKey: Key(stringValue: field))
+                } else if let value = values.first {
+                    try container.encode(value, forKey: Key(stringValue: field))
+                }
             }
         }
     }

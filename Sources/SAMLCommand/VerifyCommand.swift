@@ -61,7 +61,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let audiences: [String]
         let attributes: [String: [String]]
         let relayState: String?
-        let mapped: MappedUser?
+        let mapped: MappedUser.Flattened?
         /// Omitted when the report could not be made (a warning says why).
         let certificates: [CertificateJSON]?
         let warnings: [String]
@@ -129,7 +129,7 @@ struct VerifyCommand: AsyncParsableCommand {
             nameID: .init(value: assertion.nameID.value, format: assertion.nameID.format?.rawValue),
             sessionIndex: assertion.sessionIndex, authnInstant: assertion.authnInstant,
             notOnOrAfter: assertion.notOnOrAfter, audiences: assertion.audiences, attributes: attributes,
-            relayState: assertion.relayState, mapped: mapped, certificates: certificates, warnings: warnings))
+            relayState: assertion.relayState, mapped: mapped?.flattened, certificates: certificates, warnings: warnings))
         for warning in warnings { SAMLTool.warn(warning) }
     }
 }

@@ -98,7 +98,18 @@ struct JSONTests {
         let user = try AttributeMapping.okta.map(try await MappingFixtures.assertion("okta"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(user), as: UTF8.self)
+        let text = String(decoding: try encoder.encode(user.flattened), as: UTF8.self)
         #expect(text == #"{"email":"b.simon@contoso.example","givenName":"B.","groups":["Everyone","Engineering"],"surname":"Simon","uid":"b.simon@contoso.example"}"#)
+    }
+
+    @Test("MappedUser round-trips through Codable (kept in a session)")
+    func mappedUserRoundTrip() async throws {
+        let user = try AttributeMapping.okta.map(try await MappingFixtures.assertion("okta"))
+        let decoded = try JSONDecoder().decode(MappedUser.self, from: try JSONEncoder().encode(user))
+        #expect(decoded == user)
+        #expect(decoded.groups == ["Everyone", "Engineering"] && decoded.matchedSources == user.matchedSources)
+        // A session value that names fields it does not carry is refused, not half-read.
+        let forged = #"{"fields":{},"matchedSources":{},"multiValuedFields":["groups"],"nameID":"x","issuer":"i"}"#
+        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(MappedUser.self, from: Data(forged.utf8)) }
     }
 }

@@ -42,8 +42,8 @@ struct AuthnRequestTests {
         let request = try Self.request()
         let decoded = try RedirectBinding.decode(query: Self.query(of: try request.redirectURL(relayState: "r1")))
         #expect(decoded.relayState == "r1" && decoded.signature == nil)
-        let doc = try XMLDocument.parse(decoded.xml, limits: .messages)
-        let root = doc.root!
+        let doc = try ParsedXML.parse(decoded.xml, limits: .messages)
+        try doc.withRoot { root in
         #expect(XMLTree.isElement(root, NS.protocolURI, "AuthnRequest"))
         #expect(XMLTree.attribute(root, "ID") == request.id)
         #expect(XMLTree.attribute(root, "IssueInstant") == "2026-12-01T12:00:00Z")
@@ -57,14 +57,15 @@ struct AuthnRequestTests {
         #expect(XMLTree.attribute(policy, "AllowCreate") == "true")
         let context = XMLTree.firstChild(root, NS.protocolURI, "RequestedAuthnContext")!
         #expect(XMLTree.attribute(context, "Comparison") == "minimum")
+        }
     }
 
     @Test func indexInsteadOfURL() throws {
         var request = try Self.request()
         request.assertionConsumerService = .index(3)
-        let doc = try XMLDocument.parse(Array(request.xml().utf8), limits: .messages)
-        #expect(XMLTree.attribute(doc.root!, "AssertionConsumerServiceIndex") == "3")
-        #expect(XMLTree.attribute(doc.root!, "AssertionConsumerServiceURL") == nil)
+        let doc = try ParsedXML.parse(Array(request.xml().utf8), limits: .messages)
+        #expect(doc.withRoot { XMLTree.attribute($0, "AssertionConsumerServiceIndex") } == "3")
+        #expect(doc.withRoot { XMLTree.attribute($0, "AssertionConsumerServiceURL") } == nil)
     }
 
     @Test func relayStateIsCappedAt80Bytes() throws {
@@ -73,6 +74,15 @@ struct AuthnRequestTests {
             _ = try request.redirectURL(relayState: String(repeating: "x", count: 81))
         }
         _ = try request.redirectURL(relayState: String(repeating: "x", count: 80))
+    }
+
+    @Test(.enabled(if: Tools.available("openssl"), "needs the openssl tool (CI installs it)"))
+    func theSubmitScriptHashIsItsSHA256() throws {
+        // Independently of the library's own digest: openssl computes the CSP hash of the inline script.
+        let result = try Tools.run("openssl", ["dgst", "-sha256", "-r"], stdin: Array(PostForm.submitScript.utf8))
+        let hex = Array(result.stdout.prefix(64).utf8)
+        let digest = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        #expect(digest.count == 32 && PostForm.submitScriptHash == "'sha256-\(Base64.encode(digest))'")
     }
 
     @Test func sha1SigningNeedsTheExplicitOption() throws {
@@ -86,7 +96,10 @@ struct AuthnRequestTests {
         var request = try Self.request(binding: .httpPOST)
         request.destination = "https://idp.example.test/sso?a=1&b='2'"
         let form = try request.postForm(relayState: "<script>alert('x')</script>")
-        #expect(!form.html.contains("<script>"))
+        // The page's only script is its own submit, whose hash the Content-Security-Policy allows.
+        #expect(form.html.components(separatedBy: "<script>").count == 2)
+        #expect(form.html.contains("<script>\(PostForm.submitScript)</script></body>"))
+        #expect(form.contentSecurityPolicy == "default-src 'none'; script-src \(PostForm.submitScriptHash); form-action https://idp.example.test; base-uri 'none'; frame-ancestors 'none'")
         #expect(form.html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
         #expect(form.html.contains("action=\"https://idp.example.test/sso?a=1&amp;b=&#39;2&#39;\""))
         #expect(form.html.contains("<noscript><button type=\"submit\">Continue</button></noscript>"))
@@ -154,8 +167,8 @@ struct AuthnRequestTests {
         let form = try request.postForm(relayState: "s", signingKey: Fixtures.signingKey(key))
         let xml = try Base64.decode(form.value)
         // Signature placed right after Issuer (schema order).
-        let doc = try XMLDocument.parse(xml, limits: .messages)
-        let children = Array(XMLTree.children(doc.root!)).map(XMLTree.localName)
+        let doc = try ParsedXML.parse(xml, limits: .messages)
+        let children = doc.withRoot { Array(XMLTree.children($0)).map(XMLTree.localName) }
         #expect(Array(children.prefix(2)) == ["Issuer", "Signature"])
         let file = try Tools.temporaryFile(xml)
         func verify(_ cert: String) throws -> Tools.Result {

@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// An X.509 certificate as it travels in SAML metadata and signatures: its DER bytes, checked to be one
 /// well-formed certificate. (Named with the prefix because `Certificate` is swift-certificates' type.)
@@ -55,5 +56,37 @@ public struct SAMLCertificate: Sendable, Hashable {
             i += 64
         }
         return "-----BEGIN CERTIFICATE-----\n" + lines.joined(separator: "\n") + "\n-----END CERTIFICATE-----\n"
+    }
+}
+
+extension SAMLCertificate {
+    /// What an admin sees of a certificate: subject and validity window, read with OpenSSL. Dates are information
+    /// in pinned mode (a metadata certificate is a key container); a CA policy decides on them itself.
+    public struct Summary: Sendable, Hashable, Codable {
+        /// The subject, RFC 2253 (`CN=…,O=…`).
+        public let subject: String
+        /// Start of the validity window.
+        public let notBefore: Date
+        /// End of the validity window.
+        public let notAfter: Date
+
+        /// Whole days from `now` to `notAfter` (negative once expired), rounded down.
+        public func daysToExpiry(at now: Date) -> Int { Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down)) }
+    }
+
+    /// The certificate's subject and validity window (nil only if OpenSSL cannot read a date).
+    public var summary: Summary? {
+        var notBefore: Int64 = 0
+        var notAfter: Int64 = 0
+        var subject = [CChar](repeating: 0, count: 512)
+        let ok = der.withUnsafeBufferPointer { bytes in
+            subject.withUnsafeMutableBufferPointer { text in
+                cxmlsec_certificate_info(bytes.baseAddress, Int32(bytes.count), &notBefore, &notAfter, text.baseAddress, Int32(text.count))
+            }
+        }
+        guard ok == 1 else { return nil }
+        let text = subject.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return Summary(subject: text, notBefore: Date(timeIntervalSince1970: TimeInterval(notBefore)),
+                       notAfter: Date(timeIntervalSince1970: TimeInterval(notAfter)))
     }
 }

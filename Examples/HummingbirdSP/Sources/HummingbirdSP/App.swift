@@ -15,10 +15,14 @@ struct HummingbirdSP {
         }()
 
         let configuration: Configuration
-        let runtime: SAMLRuntime
+        let runtime: ServiceProviderRuntime
+        let metadataXML: String
         do {
             configuration = try Configuration.load()
-            runtime = try SAMLRuntime(configuration: configuration, logger: logger)
+            let sp = try configuration.serviceProviderConfiguration()
+            if sp.signingKey == nil { logger.warning("SAML_SP_KEY and SAML_SP_CERT are not set: AuthnRequests and SP metadata go unsigned") }
+            metadataXML = try sp.metadataXML()
+            runtime = try ServiceProviderRuntime(configuration: sp, identityProviders: configuration.identityProviderSources, retryInterval: 60)
         } catch {
             let text = (error as? SAMLError).map { "\($0.code): \($0)" } ?? "\(error)"
             FileHandle.standardError.write(Data("configuration error: \(text)\n".utf8))
@@ -27,9 +31,16 @@ struct HummingbirdSP {
         if configuration.sessionSecret == nil {
             logger.notice("SAML_SESSION_SECRET is not set: sessions end when the server stops")
         }
-        await runtime.refresh()
+        await runtime.start()
+        for entry in await runtime.status().identityProviders {
+            if let error = entry.lastError {
+                logger.error("IdP metadata unavailable", metadata: ["source": "\(entry.source)", "error": loggable(error.detail)])
+            } else {
+                logger.info("IdP metadata loaded", metadata: ["idp": loggable(entry.entityID ?? ""), "source": "\(entry.source)"])
+            }
+        }
 
-        let sp = ExampleSP(configuration: configuration, runtime: runtime, logger: logger)
+        let sp = ExampleSP(configuration: configuration, runtime: runtime, metadataXML: metadataXML, logger: logger)
         let router = Router()
         sp.addRoutes(to: router)
         let app = Application(
@@ -57,17 +68,19 @@ struct HummingbirdSP {
     }
 }
 
-/// The routes. Thin glue: everything SAML is the library's.
+/// The routes. Thin glue: everything SAML — request tracking, issuer binding, return paths, metadata refresh — is the
+/// library's (`ServiceProviderRuntime` and its `LoginCoordinator`).
 struct ExampleSP: Sendable {
     let configuration: Configuration
-    let runtime: SAMLRuntime
+    let runtime: ServiceProviderRuntime
+    let metadataXML: String
     let logger: Logger
     let sessions: SessionCodec
-    let pending = PendingLogins()
 
-    init(configuration: Configuration, runtime: SAMLRuntime, logger: Logger) {
+    init(configuration: Configuration, runtime: ServiceProviderRuntime, metadataXML: String, logger: Logger) {
         self.configuration = configuration
         self.runtime = runtime
+        self.metadataXML = metadataXML
         self.logger = logger
         self.sessions = SessionCodec(secret: configuration.sessionSecret)
     }
@@ -90,56 +103,43 @@ struct ExampleSP: Sendable {
         request.cookies[cookieName].flatMap { sessions.decode($0.value, now: Date()) }
     }
 
-    func html(_ status: HTTPResponse.Status, _ body: String, extraHeaders: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [
+    func html(_ status: HTTPResponse.Status, _ body: String, csp: String? = nil) -> Response {
+        let headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "no-store",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            .contentSecurityPolicy: csp ?? "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             .init("Referrer-Policy")!: "no-referrer",
         ]
-        headers.append(contentsOf: extraHeaders)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     func home(_ request: Request) async throws -> Response {
         let current = session(request)
-        let idps = current == nil ? await runtime.trustedIdentityProviders() : []
+        let idps = current == nil ? await runtime.identityProviders() : []
         let isAdmin = current?.user.groups.contains(configuration.adminGroup) ?? false
         return html(.ok, Pages.home(session: current, identityProviders: idps, isAdmin: isAdmin))
     }
 
     func metadata() -> Response {
-        Response(status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
-                 body: .init(byteBuffer: ByteBuffer(string: runtime.spMetadataXML)))
+        Response(status: .ok, headers: [.contentType: "application/samlmetadata+xml"], body: .init(byteBuffer: ByteBuffer(string: metadataXML)))
     }
 
     // MARK: - SP-initiated login
 
     func login(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        let returnTo = localRedirectTarget(query["returnTo"].map(String.init))
-        let idps = await runtime.trustedIdentityProviders()
-        let wanted = query["idp"].map(String.init)
-        guard let idp = wanted.map({ id in idps.first { $0.entityID == id } }) ?? idps.first else {
-            return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "No such identity provider is available right now."))
-        }
-        let binding = configuration.authnRequestBinding
         do {
-            let authnRequest = try AuthnRequest(serviceProvider: runtime.spMetadata, identityProvider: idp, binding: binding)
-            guard let relayState = await pending.add(requestID: authnRequest.id, identityProvider: idp.entityID, returnTo: returnTo) else {
-                return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "Too many sign-ins in progress; try again shortly."))
+            let start = try await runtime.coordinator.begin(identityProvider: query["idp"].map(String.init), returnTo: query["returnTo"].map(String.init))
+            logger.debug("AuthnRequest sent", metadata: ["id": "\(start.requestID)", "idp": loggable(start.identityProvider)])
+            switch start.delivery {
+            case .redirect(let url):
+                return Response.redirect(to: url, type: .found)
+            case .post(let form):
+                return html(.ok, form.html, csp: form.contentSecurityPolicy)
             }
-            logger.debug("AuthnRequest sent", metadata: ["id": "\(authnRequest.id)", "idp": "\(idp.entityID)", "binding": "\(binding)"])
-            if binding == .httpPOST {
-                let form = try authnRequest.postForm(relayState: relayState, signingKey: runtime.signingKey)
-                // The auto-submitting form needs its inline onload handler, so no CSP here.
-                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                                body: .init(byteBuffer: ByteBuffer(string: form.html)))
-            }
-            return Response.redirect(to: try authnRequest.redirectURL(relayState: relayState, signingKey: runtime.signingKey), type: .found)
-        } catch {
-            logger.error("cannot build the AuthnRequest", metadata: ["idp": "\(idp.entityID)", "error": "\(error)"])
-            return html(.internalServerError, Pages.message("Sign-in unavailable", "The sign-in request could not be built."))
+        } catch let error as SAMLError {
+            logger.error("cannot start a sign-in", metadata: ["code": "\(error.code)", "detail": loggable(error.detail)])
+            return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "No such identity provider is available right now."))
         }
     }
 
@@ -157,64 +157,52 @@ struct ExampleSP: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             form = try URLEncodedFormDecoder().decode(ACSForm.self, from: String(buffer: body))
         } catch {
-            return await reject(code: "malformedForm", detail: "\(error)", reference: reference)
+            return reject(code: "malformedForm", detail: "\(error)", reference: reference)
         }
         guard let samlResponse = form.SAMLResponse else {
-            return await reject(code: "missingSAMLResponse", detail: "no SAMLResponse field", reference: reference)
+            return reject(code: "missingSAMLResponse", detail: "no SAMLResponse field", reference: reference)
         }
-        // The request this response answers, by the RelayState we sent (one-shot). None: IdP-initiated, or a replay.
-        let login = await form.RelayState.asyncFlatMap { await pending.take($0) }
-        guard let serviceProvider = await runtime.currentServiceProvider() else {
-            return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "No identity provider is configured right now."))
-        }
-        let assertion: VerifiedAssertion
+        let login: LoginCoordinator.Completion
         do {
-            assertion = try await serviceProvider.validate(samlResponse: samlResponse, relayState: form.RelayState,
-                                                           expectedRequestID: login?.requestID)
+            login = try await runtime.coordinator.complete(samlResponse: samlResponse, relayState: form.RelayState)
         } catch let error as SAMLError {
-            return await reject(code: error.code, detail: "\(error)", reference: reference, solicited: login != nil)
+            await runtime.recordRejection(error, reference: reference)
+            if error == .noIdentityProvider {
+                return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "No identity provider is configured right now."))
+            }
+            return reject(code: error.code, detail: error.detail, reference: reference)
         } catch {
-            // Not a verdict on the response (a replay cache on a database that is down, say): refuse all the same.
-            return await reject(code: "validationUnavailable", detail: "\(error)", reference: reference, solicited: login != nil)
+            // Not a verdict on the response (a store on a database that is down, say): refuse all the same.
+            return reject(code: "validationUnavailable", detail: "\(error)", reference: reference)
         }
-        if let login, assertion.issuer != login.identityProvider {
-            return await reject(code: "issuerNotAsked", detail: "asked \(login.identityProvider), answered by \(assertion.issuer)",
-                          reference: reference, solicited: true)
-        }
-
+        let assertion = login.assertion
         let user: SignedInUser
         do {
             user = try mapUser(assertion, preset: configuration.mappingPreset)
         } catch let error as AttributeMappingError {
-            return await reject(code: error.code, detail: "\(error)", reference: reference, solicited: login != nil)
+            return reject(code: error.code, detail: "\(error)", reference: reference)
         }
-        var expires = Date().addingTimeInterval(configuration.sessionLifetime)
-        if let limit = assertion.sessionNotOnOrAfter, limit < expires { expires = limit }
+        let saml = SAMLSession(assertion: assertion, uid: user.uid, lifetime: configuration.sessionLifetime, now: Date())
         let signedParts = [assertion.signed.response ? "response" : nil, assertion.signed.assertion ? "assertion" : nil].compactMap { $0 }
-        let session = Session(user: user, issuer: assertion.issuer, nameID: assertion.nameID.value, signedParts: signedParts, expires: expires)
-        let target = login?.returnTo ?? localRedirectTarget(form.RelayState)
+        let session = Session(user: user, issuer: assertion.issuer, nameID: assertion.nameID.value, signedParts: signedParts, expires: saml.expiresAt)
         logger.info("SAML sign-in accepted", metadata: [
             "ref": "\(reference)", "idp": loggable(assertion.issuer), "uid": loggable(user.uid), "nameID": loggable(assertion.nameID.value),
             "assertionID": loggable(assertion.assertionID), "signed": "\(signedParts.joined(separator: "+"))",
-            "flow": "\(login == nil ? "idp-initiated" : "sp-initiated")",
+            "flow": "\(login.request == nil ? "idp-initiated" : "sp-initiated")",
         ])
         logger.debug("attributes received", metadata: [
             "ref": "\(reference)",
             "names": loggable("\(assertion.attributes.map { attribute in attribute.friendlyName.map { "\(attribute.name) (\($0))" } ?? attribute.name })"),
         ])
-        var response = Response.redirect(to: target, type: .normal)  // 303 See Other
-        response.setCookie(Cookie(name: cookieName, value: try sessions.encode(session), maxAge: max(0, Int(expires.timeIntervalSinceNow)),
+        var response = Response.redirect(to: login.returnTo, type: .normal)  // 303 See Other
+        response.setCookie(Cookie(name: cookieName, value: try sessions.encode(session), maxAge: max(0, Int(saml.expiresAt.timeIntervalSinceNow)),
                                   path: "/", secure: configuration.isHTTPS, httpOnly: true, sameSite: .lax))
         return response
     }
 
     /// The user sees a plain 403 with a reference; the admin's log line names the failed check.
-    func reject(code: String, detail: String, reference: String, solicited: Bool? = nil) async -> Response {
-        var metadata: Logger.Metadata = ["ref": "\(reference)", "code": "\(code)", "detail": loggable(detail)]
-        if let solicited { metadata["flow"] = "\(solicited ? "sp-initiated" : "no-pending-request")" }
-        logger.warning("SAML response rejected", metadata: metadata)
-        let failure = SAMLRuntime.Failure(time: Date(), code: code, detail: detail, reference: reference)
-        await runtime.record(failure)
+    func reject(code: String, detail: String, reference: String) -> Response {
+        logger.warning("SAML response rejected", metadata: ["ref": "\(reference)", "code": "\(code)", "detail": loggable(detail)])
         return html(.forbidden, Pages.rejected(reference: reference))
     }
 
@@ -231,11 +219,7 @@ struct ExampleSP: Sendable {
         guard let current = session(request), current.user.groups.contains(configuration.adminGroup) else {
             return html(.forbidden, Pages.message("Forbidden", "The SAML status is for members of \(configuration.adminGroup)."))
         }
-        let idps = await runtime.trustedIdentityProviders()
-        var failures: [String: SAMLError] = [:]
-        for idp in idps { failures[idp.entityID] = await runtime.metadataFailure(for: idp.entityID) }
-        return html(.ok, Pages.status(configuration: configuration, identityProviders: idps, sources: await runtime.sourceStates(),
-                                      metadataFailures: failures, lastFailure: await runtime.lastFailure, now: Date()))
+        return html(.ok, Pages.status(configuration: configuration, status: await runtime.status()))
     }
 }
 
@@ -252,11 +236,4 @@ func loggable(_ text: String) -> Logger.MetadataValue {
     }
     if text.unicodeScalars.count > 1000 { out += "…" }
     return .string(out)
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }

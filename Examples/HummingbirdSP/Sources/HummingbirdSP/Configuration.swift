@@ -137,3 +137,47 @@ struct Configuration: Sendable {
         )
     }
 }
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+extension Configuration {
+    /// The library's configuration of this SP (its metadata, requests and validator all derive from it).
+    func serviceProviderConfiguration() throws -> ServiceProviderConfiguration {
+        var signingKey: SigningKey?
+        var decryptionKeys: [DecryptionKey] = []
+        if let keyPath, let certificatePath {
+            let keyPEM = try String(contentsOfFile: keyPath, encoding: .utf8)
+            let certificatePEM = try String(contentsOfFile: certificatePath, encoding: .utf8)
+            signingKey = try SigningKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM)
+            if decryptAssertions { decryptionKeys = [try DecryptionKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM)] }
+        }
+        var options = ServiceProvider.Options()
+        options.allowUnsolicitedResponses = allowIdPInitiated
+        options.signatureRequirement = signatureRequirement
+        return try ServiceProviderConfiguration(entityID: entityID, assertionConsumerServiceURL: acsURL, signingKey: signingKey,
+                                                decryptionKeys: decryptionKeys, nameIDFormats: nameIDFormat.map { [$0] } ?? [],
+                                                authnRequestBinding: authnRequestBinding, options: options)
+    }
+
+    /// The IdP metadata sources: files read again at each refresh, URLs fetched with URLSession.
+    var identityProviderSources: [ServiceProviderRuntime.IdentityProviderSource] {
+        idpMetadata.map { source in
+            ServiceProviderRuntime.IdentityProviderSource(name: source.description) {
+                switch source {
+                case .file(let path):
+                    return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                case .url(let url):
+                    var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 15)
+                    request.setValue("application/samlmetadata+xml, application/xml, text/xml", forHTTPHeaderField: "Accept")
+                    let (data, response) = try await URLSession.shared.data(for: request)
+                    if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+                        throw Invalid(description: "HTTP \(http.statusCode) from \(url)")
+                    }
+                    return Array(data)
+                }
+            }
+        }
+    }
+}

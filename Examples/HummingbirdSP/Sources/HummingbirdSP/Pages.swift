@@ -1,6 +1,5 @@
 import Foundation
 import SAML
-import X509
 
 /// The example's HTML. Every value that came from outside (attributes, entityIDs, certificate names) goes through
 /// `escape`; nothing else builds markup.
@@ -84,39 +83,39 @@ enum Pages {
         page(title: title, body: "<h1>\(escape(title))</h1>\n<p>\(escape(text))</p>\n<p><a href=\"/\">Back to the start page</a></p>")
     }
 
-    static func status(configuration: Configuration, identityProviders: [IdPMetadata], sources: [SAMLRuntime.SourceState],
-                       metadataFailures: [String: SAMLError], lastFailure: SAMLRuntime.Failure?, now: Date) -> String {
+    static func status(configuration: Configuration, status: ServiceProviderRuntime.Status) -> String {
+        let format = ISO8601DateFormatter()
         var body = "<h1>SAML status</h1>\n<h2>This SP</h2>\n<table>\n"
         body += "<tr><th>entityID</th><td><code id=\"sp-entity-id\">\(escape(configuration.entityID))</code></td></tr>\n"
         body += "<tr><th>ACS</th><td><code>\(escape(configuration.acsURL))</code></td></tr>\n"
         body += "<tr><th>IdP-initiated login</th><td>\(configuration.allowIdPInitiated ? "accepted" : "rejected")</td></tr>\n"
         body += "<tr><th>AuthnRequest binding</th><td>\(configuration.authnRequestBinding == .httpPOST ? "HTTP-POST" : "HTTP-Redirect")</td></tr>\n"
         body += "</table>\n<h2>Identity providers</h2>\n"
-        for source in sources where source.entityID == nil {
-            body += "<p class=\"idp-unavailable\">Not loaded: <code>\(escape(source.source.description))</code>: \(escape(source.lastError ?? "pending"))</p>\n"
+        for entry in status.identityProviders where entry.metadata == nil {
+            body += "<p class=\"idp-unavailable\">Not loaded: <code>\(escape(entry.source))</code>: \(escape(entry.lastError?.detail ?? "pending"))</p>\n"
         }
-        for idp in identityProviders {
+        for entry in status.identityProviders {
+            guard let idp = entry.metadata else { continue }
             body += "<div class=\"idp\"><h3><code class=\"idp-entity-id\">\(escape(idp.entityID))</code></h3>\n<ul>\n"
-            for certificate in idp.signingCertificates {
-                if let parsed = try? Certificate(derEncoded: certificate.der) {
-                    let days = Int(parsed.notValidAfter.timeIntervalSince(now) / 86_400)
-                    body += "<li class=\"certificate\">signing certificate <code>\(escape(parsed.subject.description))</code>, "
-                    body += "expires \(escape(ISO8601DateFormatter().string(from: parsed.notValidAfter))) "
+            for certificate in entry.certificates {
+                if let summary = certificate.summary, let days = certificate.daysToExpiry {
+                    body += "<li class=\"certificate\">signing certificate <code>\(escape(summary.subject))</code>, "
+                    body += "expires \(escape(format.string(from: summary.notAfter))) "
                     body += "(<span class=\"days-left\">\(days)</span> days)</li>\n"
                 } else {
                     body += "<li class=\"certificate\">signing certificate (unreadable)</li>\n"
                 }
             }
-            if let failure = metadataFailures[idp.entityID] {
+            if let failure = entry.lastError {
                 body += "<li>last metadata refresh refused: <code>\(escape(failure.code))</code></li>\n"
             }
             body += "</ul></div>\n"
         }
         body += "<h2>Last rejected response</h2>\n"
-        if let lastFailure {
-            body += "<p id=\"last-error\"><code class=\"code\">\(escape(lastFailure.code))</code> at "
-            body += "\(escape(ISO8601DateFormatter().string(from: lastFailure.time))), reference <code>\(escape(lastFailure.reference))</code>: "
-            body += "\(escape(lastFailure.detail))</p>\n"
+        if let last = status.lastRejection {
+            body += "<p id=\"last-error\"><code class=\"code\">\(escape(last.code))</code> at "
+            body += "\(escape(format.string(from: last.time))), reference <code>\(escape(last.reference))</code>: "
+            body += "\(escape(last.detail))</p>\n"
         } else {
             body += "<p id=\"last-error\">none since the server started</p>\n"
         }

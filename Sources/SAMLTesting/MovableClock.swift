@@ -1,0 +1,37 @@
+import Foundation
+import SAML
+
+/// A clock a test moves by hand: expiry, refresh schedules and skew without waiting.
+///
+/// `@unchecked Sendable`: the one mutable value is read and written only under `lock`.
+public final class MovableClock: SAMLClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+
+    /// - Parameter start: the first instant.
+    public init(_ start: Date) {
+        instant = start
+    }
+
+    /// The current instant.
+    public func now() -> Date { lock.withLock { instant } }
+
+    /// Moves the clock forward (or back, with a negative interval).
+    public func advance(by interval: TimeInterval) {
+        lock.withLock { instant = instant.addingTimeInterval(interval) }
+    }
+
+    /// Sets the clock to `date`.
+    public func set(_ date: Date) {
+        lock.withLock { instant = date }
+    }
+}
+
+/// A replay cache that admits everything: for tests that validate one response many times (never in production).
+public struct AdmitAllReplayCache: ReplayCache {
+    /// An admit-all cache.
+    public init() {}
+
+    /// Always true.
+    public func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool { true }
+}
