@@ -27,11 +27,19 @@ public final class MovableClock: SAMLClock, @unchecked Sendable {
     }
 }
 
-/// A replay cache that admits everything: for tests that validate one response many times (never in production).
-public struct AdmitAllReplayCache: ReplayCache {
-    /// An admit-all cache.
+/// A replay cache that admits everything and counts what it was asked: for tests that validate one response many times
+/// (never in production).
+public actor AdmitAllReplayCache: ReplayCache {
+    /// How many keys were offered (every one admitted).
+    public private(set) var inserts = 0
+
+    /// An admit-all cache with no inserts yet.
     public init() {}
 
-    /// Always true.
-    public func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool { true }
+    /// Counts the insert and admits it.
+    /// - Returns: always true.
+    public func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
+        inserts += 1
+        return true
+    }
 }

@@ -110,6 +110,8 @@ struct JSONTests {
         #expect(decoded.groups == ["Everyone", "Engineering"] && decoded.matchedSources == user.matchedSources)
         // A session value that names fields it does not carry is refused, not half-read.
         let forged = #"{"fields":{},"matchedSources":{},"multiValuedFields":["groups"],"nameID":"x","issuer":"i"}"#
-        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(MappedUser.self, from: Data(forged.utf8)) }
+        let error = #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(MappedUser.self, from: Data(forged.utf8)) }
+        guard case .dataCorrupted(let context) = error else { Issue.record("expected dataCorrupted, got \(String(describing: error))"); return }
+        #expect(context.debugDescription == "fields named that were not mapped" && context.codingPath.isEmpty)
     }
 }

@@ -1,20 +1,13 @@
 import Foundation
 import SAML
+import SAMLTesting
 
 /// Loads `Fixtures/mapping/` by walking up from this file, and validates each response with a ServiceProvider on the
 /// fixed clock, so every mapped assertion is one the library verified.
 enum MappingFixtures {
-    static let directory: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("Fixtures")
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        fatalError("Fixtures/ not found above \(#filePath)")
+    static let fixtures: FixtureDirectory = {
+        guard let fixtures = FixtureDirectory(from: #filePath) else { fatalError("Fixtures/ not found above \(#filePath)") }
+        return fixtures
     }()
 
     // The fixed parameters of Fixtures/mapping/README.md.
@@ -24,15 +17,12 @@ enum MappingFixtures {
     static let acsURL = "https://app.example.test/saml/acs"
     static let requestID = "_a8f3c2e1d0b9a8f7e6d5c4b3a2f1e0d9c"
 
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: directory.appendingPathComponent(relative)))
-    }
+    static func bytes(_ relative: String) throws -> [UInt8] { try fixtures.bytes(relative) }
 
     /// The verified assertion of `Fixtures/mapping/<name>.xml`.
     static func assertion(_ name: String) async throws -> VerifiedAssertion {
-        let certificate = try SAMLCertificate(pem: String(decoding: try bytes("keys/idp-rsa2048.crt"), as: UTF8.self))
         let sp = try ServiceProvider(entityID: spEntityID, assertionConsumerServiceURLs: [acsURL],
-                                     identityProviders: [IdPMetadata(entityID: idpEntityID, signingCertificates: [certificate])],
+                                     identityProviders: [fixtures.identityProvider(entityID: idpEntityID, certificates: ["idp-rsa2048"])],
                                      clock: FixedClock(now))
         return try await sp.validate(responseXML: try bytes("mapping/\(name).xml"), expectedRequestID: requestID)
     }

@@ -1,20 +1,13 @@
 import Foundation
 import SAML
 import SAMLCertificatePolicy
+import SAMLTesting
 
 /// Loads `Fixtures/chains/` (made by Fixtures/scripts/make_chains.sh) by walking up from this file.
 enum ChainFixtures {
-    static let directory: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("Fixtures")
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        fatalError("Fixtures/ not found above \(#filePath)")
+    static let fixtures: FixtureDirectory = {
+        guard let fixtures = FixtureDirectory(from: #filePath) else { fatalError("Fixtures/ not found above \(#filePath)") }
+        return fixtures
     }()
 
     static let now = date("2026-12-01T12:00:00Z")
@@ -25,9 +18,7 @@ enum ChainFixtures {
 
     static func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    static func text(_ relative: String) throws -> String {
-        String(decoding: try Data(contentsOf: directory.appendingPathComponent(relative)), as: UTF8.self)
-    }
+    static func text(_ relative: String) throws -> String { try fixtures.text(relative) }
 
     /// `Fixtures/chains/<name>.crt`.
     static func certificate(_ name: String) throws -> SAMLCertificate {

@@ -9,7 +9,7 @@ struct PinnedPolicyTests {
     let S = ChainFixtures.subject
 
     func idpCertificate() throws -> SAMLCertificate {
-        try SAMLCertificate(pem: try ChainFixtures.text("keys/idp-rsa2048.crt"))
+        try ChainFixtures.fixtures.certificate("idp-rsa2048")
     }
 
     @Test("A self-signed metadata certificate is accepted (Entra ID's kind)")

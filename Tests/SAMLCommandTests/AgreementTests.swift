@@ -74,7 +74,7 @@ struct AgreementTests {
         }
     }
 
-    static func fixture(_ relative: String) -> URL { CommandTests.root.appendingPathComponent("Fixtures").appendingPathComponent(relative) }
+    static func fixture(_ relative: String) -> URL { CommandTests.fixtures.url(relative) }
 
     static func load(_ folder: String) throws -> [Entry] {
         let data = try Data(contentsOf: fixture("\(folder)/manifest.json"))

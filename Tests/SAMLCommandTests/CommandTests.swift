@@ -1,15 +1,17 @@
 import Foundation
 import Testing
 @testable import SAML
+import SAMLTesting
 
 /// The `saml` tool as a black box: its exit codes, its JSON and its one-line errors.
 @Suite("saml command line")
 struct CommandTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
-        return url
+    /// The repository root (the tool runs there, so fixture paths are relative to it), found by SAMLTesting's locator.
+    static let fixtures: FixtureDirectory = {
+        guard let fixtures = FixtureDirectory(from: #filePath) else { fatalError("Fixtures/ not found above \(#filePath)") }
+        return fixtures
     }()
+    static var root: URL { fixtures.repositoryRoot }
 
     static let binary: String = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -49,9 +51,7 @@ struct CommandTests {
     static let spEntityID = "https://app.example.test/saml/metadata"
     static let acs = "https://app.example.test/saml/acs"
 
-    static func certificate(_ name: String) throws -> SAMLCertificate {
-        try SAMLCertificate(pem: String(decoding: try Data(contentsOf: root.appendingPathComponent("Fixtures/keys/\(name).crt")), as: UTF8.self))
-    }
+    static func certificate(_ name: String) throws -> SAMLCertificate { try fixtures.certificate(name) }
 
     static func idpMetadata(doctype: Bool = false, certificate: SAMLCertificate? = nil) throws -> String {
         (doctype ? "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" : "")
@@ -245,7 +245,7 @@ struct CommandTests {
 
     @Test(arguments: ["azure-ad", "azure-ad-unsigned", "adfs", "okta", "shibboleth", "simplesamlphp", "keycloak", "validity"])
     func idpMetadataForEveryVendorShape(_ name: String) throws {
-        let data = try Data(contentsOf: Self.root.appendingPathComponent("Fixtures/metadata/expected.json"))
+        let data = try Data(contentsOf: Self.fixtures.url("metadata/expected.json"))
         let expected = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["files"] as? [String: Any])?["\(name).xml"] as? [String: Any] ?? [:]
         let run = try Self.saml(["idp-metadata", "Fixtures/metadata/\(name).xml"])
         #expect(run.status == 0, "\(run.stderr)")

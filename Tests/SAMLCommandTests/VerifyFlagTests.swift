@@ -116,10 +116,12 @@ struct VerifyFlagTests {
         let json = Array("{\"SAMLResponse\": 1}".utf8)
         #expect(try ResponseInput(json, format: .xml) == .xml(json))
         #expect(try ResponseInput(Array("<x/>".utf8), format: .base64) == .base64("<x/>", relayState: nil))
-        #expect(throws: Rejection.self) { try ResponseInput(Array("RelayState=x".utf8), format: .form) }
+        let noResponse = #expect(throws: Rejection.self) { try ResponseInput(Array("RelayState=x".utf8), format: .form) }
+        #expect(noResponse?.code == "invalidForm" && noResponse?.detail == "no SAMLResponse parameter", "\(String(describing: noResponse))")
         #expect(try ResponseInput(Array("  PHNhbWxwOlJlc3BvbnNlLz4=\n".utf8)) == .base64("PHNhbWxwOlJlc3BvbnNlLz4=", relayState: nil))
         #expect(try ResponseInput(Array("xSAMLResponse=abc".utf8)) == .base64("xSAMLResponse=abc", relayState: nil))
-        #expect(throws: Rejection.self) { try ResponseInput(Array("SAMLResponse=a&SAMLResponse=b".utf8)) }
+        let twice = #expect(throws: Rejection.self) { try ResponseInput(Array("SAMLResponse=a&SAMLResponse=b".utf8)) }
+        #expect(twice?.code == "invalidForm" && twice?.detail == "SAMLResponse appears 2 times", "\(String(describing: twice))")
     }
 
     @Test func certificateDatesAreWarningsInTheJSON() async throws {
@@ -185,8 +187,7 @@ struct VerifyFlagTests {
             .replacingOccurrences(of: try C.certificate("idp-rsa2048").base64, with: try C.certificate("sp-rsa2048").base64)
             .replacingOccurrences(of: slo, with: slo + slo.replacingOccurrences(of: "HTTP-Redirect", with: "HTTP-POST"))
         let metadata = try C.file(spAsIdP)
-        let key = try SigningKey(privateKeyPEM: String(decoding: try Data(contentsOf: C.root.appendingPathComponent(C.key("sp-rsa2048.key"))), as: UTF8.self),
-                                 certificatePEM: String(decoding: try Data(contentsOf: C.root.appendingPathComponent(C.key("sp-rsa2048.crt"))), as: UTF8.self))
+        let key = try C.fixtures.signingKey("sp-rsa2048")
         let request = try LogoutRequest(issuer: C.spEntityID, identityProvider: try IdPMetadata(xml: Array(spAsIdP.utf8)), binding: .httpRedirect,
                                         nameID: .init(value: "b.simon", format: nil, nameQualifier: nil, spNameQualifier: nil), sessionIndexes: ["_s1"])
         // Redirect: the RelayState octets as an IdP may send them (an unescaped "="), signed over exactly those octets.

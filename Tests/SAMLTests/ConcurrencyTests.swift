@@ -1,21 +1,13 @@
 import Foundation
 import Testing
 @testable import SAML
+import SAMLTesting
 
 /// Many tasks validating at once through one shared ``ServiceProvider``: every answer is the one a lone validation
 /// gives, a parsed key lent to many concurrent verifications stays correct, and the replay cache admits exactly one
 /// of many simultaneous submissions. (Run under ThreadSanitizer by scripts/ci-sanitizers.sh.)
 @Suite("Concurrency: one shared ServiceProvider, many tasks")
 struct ConcurrencyTests {
-    /// Admits every assertion (and counts the inserts), so the same valid bytes can be validated again and again.
-    actor AdmitAllReplayCache: ReplayCache {
-        private(set) var inserts = 0
-        func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
-            inserts += 1
-            return true
-        }
-    }
-
     /// What one validation came to: the subject and signing certificate, or the error's case name.
     enum Verdict: Equatable, Sendable, CustomStringConvertible {
         case accepted(nameID: String, signer: SAMLCertificate)

@@ -135,9 +135,9 @@ struct InputHygieneTests {
     }
 
     @Test func theParserRefusesBoth() {
-        #expect(throws: SAMLError.nulCharacter(offset: 3)) { _ = try XMLDocument.parse(Array("<a>".utf8) + [0] + Array("</a>".utf8), limits: .messages) }
+        #expect(throws: SAMLError.nulCharacter(offset: 3)) { _ = try ParsedXML.parse(Array("<a>".utf8) + [0] + Array("</a>".utf8), limits: .messages) }
         #expect(throws: SAMLError.encodingMismatch(byteOrderMark: "UTF-8", declared: "UTF-16")) {
-            _ = try XMLDocument.parse([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>".utf8), limits: .messages)
+            _ = try ParsedXML.parse([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>".utf8), limits: .messages)
         }
     }
 
@@ -182,12 +182,12 @@ struct InputHygieneTests {
 /// of Fixtures/verdicts/ prove them through `validate`.
 @Suite("Conditions and the signature profile's bounds")
 struct ProfileBoundTests {
-    /// The number of AudienceRestrictions `ResponseValidator.conditions` returns for these Conditions children.
+    /// The number of AudienceRestrictions `ConditionsCheck.conditions` returns for these Conditions children.
     static func conditions(_ inner: String) throws -> Int {
         let xml = "<saml:Conditions xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
             + "xmlns:x=\"urn:example:ext\">\(inner)</saml:Conditions>"
-        let doc = try XMLDocument.parse(Array(xml.utf8), limits: .messages)
-        return try withExtendedLifetime(doc) { try ResponseValidator.conditions(doc.root!).count }
+        let doc = try ParsedXML.parse(Array(xml.utf8), limits: .messages)
+        return try doc.withRoot { try ConditionsCheck.conditions($0).count }
     }
 
     @Test func understoodConditions() throws {
@@ -215,9 +215,9 @@ struct ProfileBoundTests {
     }
 
     static func checkProfile(_ xml: String) throws {
-        let doc = try XMLDocument.parse(Array(xml.utf8), limits: .messages)
-        try withExtendedLifetime(doc) {
-            try SignatureVerifier.checkProfile(doc.root!, parentID: "_a", policy: ServiceProvider.Options().algorithmPolicy)
+        let doc = try ParsedXML.parse(Array(xml.utf8), limits: .messages)
+        _ = try doc.withRoot {
+            try SignatureVerifier.checkProfile($0, parentID: "_a", policy: ServiceProvider.Options().algorithmPolicy)
         }
     }
 

@@ -1,15 +1,7 @@
 import Foundation
 import Testing
 @testable import SAML
-
-/// A clock tests can move. `@unchecked Sendable`: every access goes through the lock.
-final class MovableClock: SAMLClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var instant: Date
-    init(_ instant: Date) { self.instant = instant }
-    func now() -> Date { lock.withLock { instant } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { instant = instant.addingTimeInterval(seconds) } }
-}
+import SAMLTesting
 
 @Suite("IdP metadata over time")
 struct MetadataStoreTests {
@@ -56,7 +48,7 @@ struct MetadataStoreTests {
         #expect(await store.lastFailure(for: Self.entityID) == nil)
 
         // Past validUntil nothing is served.
-        clock.advance(60 * 86_400)
+        clock.advance(by: 60 * 86_400)
         #expect(await store.metadata(for: Self.entityID) == nil)
         #expect(await store.currentIdentityProviders().isEmpty)
     }

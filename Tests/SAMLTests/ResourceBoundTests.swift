@@ -2,9 +2,11 @@ import Foundation
 import Testing
 @testable import SAML
 
-/// Shapes whose cost an attacker controls before anything is authenticated: each is refused with its own error
-/// after work linear in the document (a regression here shows as a suite that stalls, never as a timed assertion).
-@Suite("Resource bounds: work before authentication stays linear")
+/// Shapes whose cost an attacker controls before anything is authenticated: each is refused with its own error, and
+/// where the cost is RSA private-key operations (the expensive step an attacker can ask for before any signature is
+/// checked) the test counts them exactly (``RSAPrivateKeyOperations``), so a regression fails here rather than only
+/// slowing the suite down.
+@Suite("Resource bounds: work before authentication is bounded")
 struct ResourceBoundTests {
     static let status = #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
 
@@ -18,11 +20,13 @@ struct ResourceBoundTests {
     static func decryptingSP() throws -> ServiceProvider {
         try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
                             identityProviders: [Fixtures.identityProvider()], clock: FixedClock(Fixtures.now),
-                            decryptionKeys: [DecryptionKey(privateKeyPEM: try Fixtures.text("keys/sp-enc-rsa2048.key"))])
+                            decryptionKeys: [Fixtures.location.decryptionKey("sp-enc-rsa2048")])
     }
 
+    /// What this proves: 16,000 sibling Signatures are refused as `multipleSignatures`. It does not measure the walk's
+    /// cost (formerly every Signature recounted all its siblings: ~3.5e8 comparisons in 250 KB): the walk makes no call
+    /// a test double can count, so that bound needs a visit counter inside `StructureWalk`.
     @Test func sixteenThousandSiblingSignaturesAreOneVerdict() async throws {
-        // Formerly every Signature recounted all its siblings: ~3.5e8 comparisons in 250 KB.
         let signatures = String(repeating: "<ds:Signature/>", count: 16_000)
         let xml = Self.response(#"<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-12-01T12:00:00Z"/>"# + signatures)
         #expect(xml.count < 256 * 1024)
@@ -45,27 +49,47 @@ struct ResourceBoundTests {
             + "<xenc:CipherData><xenc:CipherValue>\(wrapped)</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>"
     }
 
+    /// Validates `xml` with `sp`, expecting `error`, and returns the RSA private-key operations the validation made.
+    static func rsaOperations(_ sp: ServiceProvider, _ xml: [UInt8], expecting error: SAMLError) async -> Int {
+        await RSAPrivateKeyOperations.count {
+            await #expect(throws: error) { _ = try await sp.validate(responseXML: xml, expectedRequestID: Fixtures.requestID) }
+        }
+    }
+
+    @Test("the counter sees every RSA private-key operation: one per key tried on an EncryptedKey")
+    func keyTransportsAreCounted() async throws {
+        // The baseline that makes the bounds below meaningful: a counter that saw nothing would fail here.
+        let xml = try Fixtures.bytes("encrypted/xmlsec1-aes256-gcm.xml")
+        let opened = try await RSAPrivateKeyOperations.count {
+            _ = try await Self.decryptingSP().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        }
+        #expect(opened == 1)
+        // A key rollover: the first SP key fails on the EncryptedKey, the second opens it — two operations.
+        let rollover = try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
+                                           identityProviders: [Fixtures.identityProvider()], clock: FixedClock(Fixtures.now),
+                                           decryptionKeys: [Fixtures.location.decryptionKey("sp-enc-rsa2048"), Fixtures.location.decryptionKey("sp-rsa2048")])
+        let rolled = try await RSAPrivateKeyOperations.count {
+            _ = try await rollover.validate(responseXML: try Fixtures.bytes("encrypted/cryptography-rollover-key.xml"), expectedRequestID: Fixtures.requestID)
+        }
+        #expect(rolled == 2)
+    }
+
     @Test func retrievalMethodsToOneKeyCostOneKeyTransport() async throws {
         // 6,000 references to one EncryptedKey are one candidate (formerly 6,000 RSA private-key operations).
         let references = String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 6_000)
         let xml = Self.encryptedAssertion(keyInfo: references, siblings: Self.encryptedKey(id: "k1", seed: 0x42))
         #expect(xml.count < 256 * 1024)
-        await #expect(throws: SAMLError.decryptionFailed) {
-            _ = try await Self.decryptingSP().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
-        }
+        #expect(await Self.rsaOperations(try Self.decryptingSP(), xml, expecting: .decryptionFailed) == 1)
     }
 
     @Test func moreThanFourDistinctEncryptedKeysAreRefusedUntried() async throws {
         let keys = (1...5).map { Self.encryptedKey(id: "k\($0)", seed: UInt8($0)) }.joined()
         let xml = Self.encryptedAssertion(keyInfo: "", siblings: keys)
-        await #expect(throws: SAMLError.encryptionMalformed("more than 4 EncryptedKey candidates")) {
-            _ = try await Self.decryptingSP().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
-        }
-        // Four are tried (and fail as one decryption error).
+        let sp = try Self.decryptingSP()
+        #expect(await Self.rsaOperations(sp, xml, expecting: .encryptionMalformed("more than 4 EncryptedKey candidates")) == 0)
+        // Four are tried, one RSA operation each (and fail as one decryption error).
         let four = Self.encryptedAssertion(keyInfo: "", siblings: (1...4).map { Self.encryptedKey(id: "k\($0)", seed: UInt8($0)) }.joined())
-        await #expect(throws: SAMLError.decryptionFailed) {
-            _ = try await Self.decryptingSP().validate(responseXML: four, expectedRequestID: Fixtures.requestID)
-        }
+        #expect(await Self.rsaOperations(sp, four, expecting: .decryptionFailed) == 4)
     }
 
     @Test func aLogoutMessageIsMeasuredBeforeItIsDecoded() async throws {

@@ -130,12 +130,12 @@ struct ResponseFixtureTests {
         }
         #expect(Array(assertion.issuer.unicodeScalars) == Array(entry.idp_entity_id.unicodeScalars))
         // The audit copy is the verified assertion itself: it re-parses to an Assertion with the same ID.
-        let audit = try XMLDocument.parse(Array(assertion.canonicalXML.utf8), limits: .metadata)
-        #expect(XMLTree.isElement(audit.root!, NS.assertionURI, "Assertion") && XMLTree.attribute(audit.root!, "ID") == assertion.assertionID)
+        let audit = try ParsedXML.parse(Array(assertion.canonicalXML.utf8), limits: .metadata)
+        #expect(audit.withRoot { XMLTree.isElement($0, NS.assertionURI, "Assertion") && XMLTree.attribute($0, "ID") == assertion.assertionID })
         // Computed lazily from the response bytes, it is exactly the canonical form of the response's Assertion.
-        let original = try XMLDocument.parse(xml, limits: .metadata)
-        if let node = XMLTree.firstChild(original.root!, NS.assertionURI, "Assertion") {
-            #expect(assertion.canonicalXML == original.canonicalXML(of: node))
+        let original = try ParsedXML.parse(xml, limits: .metadata)
+        if let canonical = original.withRoot({ XMLTree.firstChild($0, NS.assertionURI, "Assertion").map { original.canonicalXML(of: $0) } }) {
+            #expect(assertion.canonicalXML == canonical)
         }
         // The same bytes through the base64 entry point give the same answer (a fresh SP: no replay).
         let again = try await Self.serviceProvider(entry).validate(samlResponse: Base64.encode(xml), expectedRequestID: entry.expected_request_id)

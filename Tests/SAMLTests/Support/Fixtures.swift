@@ -1,39 +1,24 @@
 import Foundation
 import Testing
 @testable import SAML
+import SAMLTesting
 
-/// Locates `Fixtures/` (and `../shared/corpus/`) by walking up from this file, like swift-crypto's Wycheproof loader.
+/// The repository's `Fixtures/`, through SAMLTesting's one locator, with the parameters the fixtures were made with.
 enum Fixtures {
-    static let repositoryRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: url.appendingPathComponent("Fixtures").path) {
-                return url
-            }
-        }
-        fatalError("Fixtures/ not found above \(#filePath)")
+    static let location: FixtureDirectory = {
+        guard let location = FixtureDirectory(from: #filePath) else { fatalError("Fixtures/ not found above \(#filePath)") }
+        return location
     }()
 
-    static let directory = repositoryRoot.appendingPathComponent("Fixtures")
+    static var repositoryRoot: URL { location.repositoryRoot }
+    static var directory: URL { location.directory }
 
-    static func url(_ relative: String) -> URL { directory.appendingPathComponent(relative) }
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: url(relative)))
-    }
-
-    static func text(_ relative: String) throws -> String {
-        String(decoding: try bytes(relative), as: UTF8.self)
-    }
-
-    static func certificate(_ name: String) throws -> SAMLCertificate {
-        try SAMLCertificate(pem: try text("keys/\(name).crt"))
-    }
-
+    static func url(_ relative: String) -> URL { location.url(relative) }
+    static func bytes(_ relative: String) throws -> [UInt8] { try location.bytes(relative) }
+    static func text(_ relative: String) throws -> String { try location.text(relative) }
+    static func certificate(_ name: String) throws -> SAMLCertificate { try location.certificate(name) }
     static func signingKey(_ name: String, algorithm: SignatureAlgorithm? = nil) throws -> SigningKey {
-        try SigningKey(privateKeyPEM: try text("keys/\(name).key"), certificatePEM: try text("keys/\(name).crt"), algorithm: algorithm)
+        try location.signingKey(name, algorithm: algorithm)
     }
 
     // The fixed parameters the response fixtures were generated with (Fixtures/responses/README.md).
@@ -44,7 +29,7 @@ enum Fixtures {
     static let requestID = "_a8f3c2e1d0b9a8f7e6d5c4b3a2f1e0d9c"
 
     static func identityProvider(certificates: [String] = ["idp-rsa2048"], entityID: String = idpEntityID) throws -> IdPMetadata {
-        IdPMetadata(entityID: entityID, signingCertificates: try certificates.map(certificate))
+        try location.identityProvider(entityID: entityID, certificates: certificates)
     }
 
     static func serviceProvider(certificates: [String] = ["idp-rsa2048"], options: ServiceProvider.Options = .init(),
@@ -54,13 +39,17 @@ enum Fixtures {
     }
 }
 
-/// `../shared/corpus/`: real-world documents from other projects' public tests. Present in CI; optional elsewhere.
+/// `../shared/corpus/`: real-world documents from other projects' public tests. Present in CI, where its absence fails
+/// the corpus suite; optional elsewhere (skipped, saying so).
 enum Corpus {
-    static let directory = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) }
+    static var directory: URL { Fixtures.location.corpus }
+    static var isPresent: Bool { Fixtures.location.corpusIsPresent }
+    /// Whether the corpus suite runs: the corpus is there, or this is CI (where a missing corpus then fails).
+    static let runs = TestEnvironment.runs(needing: "../shared/corpus", present: isPresent)
 }
 
-/// External tools the independent checks run (installed by .ci/run).
+/// External tools the independent checks run (installed by .ci/run). Outside CI a missing tool skips its tests with a
+/// printed reason; in CI they run and fail (``TestEnvironment``), and ``ToolPresenceTests`` names what is missing.
 enum Tools {
     static func path(_ name: String) -> String? {
         for dir in ["/usr/bin", "/usr/local/bin", "/bin"] {
@@ -70,12 +59,14 @@ enum Tools {
         return nil
     }
 
-    /// In CI every tool must be present: a missing one fails rather than skips.
+    /// Whether tests needing the tool `name` run: it is installed, or this is CI.
     static func available(_ name: String) -> Bool {
-        if path(name) != nil { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }  // let the test run and fail loudly
-        print("skipping: \(name) is not installed (apt-get install it; .ci/run does)")
-        return false
+        TestEnvironment.runs(needing: "\(name) (apt-get install it; .ci/run does)", present: path(name) != nil)
+    }
+
+    /// Whether tests needing Debian's python3 with pysaml2 run: it is installed, or this is CI.
+    static var pysaml2Available: Bool {
+        TestEnvironment.runs(needing: "python3 with pysaml2 (apt-get install python3-pysaml2; .ci/run does)", present: debianPythonHasPysaml2)
     }
 
     static var debianPythonHasPysaml2: Bool {
