@@ -6,7 +6,8 @@
 # .build-tsan; both git-ignored), then `swift test` on it. A sanitizer report fails the step: ASan and LSan exit
 # non-zero at the first error or at exit with a leak, TSan exits 66 when it reported a race.
 #
-# LSan suppressions: only leaks inside the Swift toolchain's libraries and one dependency's process-wide cache,
+# LSan suppressions (not printed: the `saml` processes the tests start inherit LSAN_OPTIONS, and their stderr is
+# part of what the tests compare): only leaks inside the Swift toolchain's libraries and one dependency's process-wide cache,
 # none in swift-saml's code:
 #   libXCTest.so                  XCTest's suite objects, never freed at exit (XCTest runner)
 #   readBytesFromFile             FoundationEssentials' Data(contentsOf:) keeps a 4 KiB read buffer (tests' fixture loading)
@@ -39,7 +40,7 @@ for sanitizer in "${@:-address thread}"; do
     built=$SECONDS
     echo "== $s sanitizer: test"
     ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
-    LSAN_OPTIONS="suppressions=$suppressions:print_suppressions=1" \
+    LSAN_OPTIONS="suppressions=$suppressions:print_suppressions=0" \
     TSAN_OPTIONS=second_deadlock_stack=1 \
       swift test --skip-build --sanitize="$s" --scratch-path "$scratch"
     echo "== $s sanitizer: clean (build $((built - start)) s, tests $((SECONDS - built)) s)"

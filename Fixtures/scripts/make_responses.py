@@ -1457,7 +1457,7 @@ def times():
         lambda r: assertion_of(r).set("IssueInstant", "2026-13-01T12:00:00Z")),
         "invalidTime", "2.19", "Assertion IssueInstant=\"2026-13-01T12:00:00Z\" (no such month).")
     semantic("assertion-issueinstant-missing", edited_assertion(lambda r: assertion_of(r).attrib.pop("IssueInstant")),
-             "invalidTime", "2.19", "Assertion without IssueInstant (required by saml-core 2.3.3).")
+             "missingAttribute", "2.19", "Assertion without IssueInstant (required by saml-core 2.3.3).")
     semantic("response-issueinstant-invalid", edited_assertion(lambda r: r.set("IssueInstant", "yesterday")),
              "invalidTime", "2.19", "Response IssueInstant=\"yesterday\" (outside the assertion's signature).")
     semantic("response-issueinstant-missing", edited_assertion(lambda r: r.attrib.pop("IssueInstant")),

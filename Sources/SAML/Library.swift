@@ -6,7 +6,6 @@ internal import CXMLSecShims
 /// that refuses every load, so no document can reach the network or the file system.
 let librariesInitialized: Bool = {
     let status = cxmlsec_initialize()
-    cxmlsec_install_error_callback()
     precondition(status == 0, "swift-saml: xmlsec initialisation failed (\(status)); is libxmlsec1-openssl installed?")
     return true
 }()
@@ -16,9 +15,11 @@ func ensureLibrariesInitialized() {
     _ = librariesInitialized
 }
 
-/// The text of the last xmlsec error on this thread (for `detail` payloads), and a reset of the error queues.
+/// The C libraries' error record on this thread (for `detail` payloads: every xmlsec message of the failure in the
+/// order reported, then OpenSSL's queued errors), and a reset of the record and of OpenSSL's queue.
 enum CErrors {
     static func clear() { cxmlsec_clear_error() }
+    /// Every message since the last ``clear()``, joined by "; " (bounded; "..." marks a cut).
     static func last() -> String {
         let text = String(cString: cxmlsec_get_error())
         return text.isEmpty ? "unknown error" : text

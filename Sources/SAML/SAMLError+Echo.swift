@@ -46,6 +46,7 @@ extension SAMLError {
         case .unknownIssuer(let issuer): return .unknownIssuer(c(issuer))
         case .invalidIssuerFormat(let format): return .invalidIssuerFormat(c(format))
         case .messageParameterMismatch(let parameter, let root): return .messageParameterMismatch(parameter: c(parameter), root: c(root))
+        case .responseFromUnexpectedIdP(let expected, let found): return .responseFromUnexpectedIdP(expected: expected, found: c(found))
         case .recipientMismatch(let expected, let found): return .recipientMismatch(expected: expected, found: c(found))
         case .audienceMismatch(let expected, let found): return .audienceMismatch(expected: expected, found: c(found))
         case .unknownCondition(let name): return .unknownCondition(c(name))
@@ -57,6 +58,7 @@ extension SAMLError {
         case .invalidEndpointURL(let url): return .invalidEndpointURL(c(url))
         case .invalidKey(let detail): return .invalidKey(c(detail))
         case .invalidConfiguration(let detail): return .invalidConfiguration(c(detail))
+        case .unknownIdentityProvider(let id): return .unknownIdentityProvider(c(id))
         default: return self
         }
     }

@@ -116,6 +116,20 @@ public enum SAMLError: Error, Hashable, Sendable {
     /// The message arrived in the binding parameter meant for the other kind (a LogoutResponse as `SAMLRequest`,
     /// or a LogoutRequest as `SAMLResponse`).
     case messageParameterMismatch(parameter: String, root: String)
+    /// The response comes from a trusted IdP, but not from the one the answered request was sent to (`expected`, its
+    /// entityID; `found`, the entityID of the IdP the response's Issuer selected). Checked when the IdP is
+    /// selected, before any of its keys is used: another trusted IdP must not be able to complete a login that was
+    /// started with this one.
+    case responseFromUnexpectedIdP(expected: String, found: String)
+
+    // MARK: Logout
+    /// A LogoutRequest's NotOnOrAfter has passed (with the clock skew).
+    case logoutRequestExpired(notOnOrAfter: Date, now: Date)
+    /// A logout message's IssueInstant is in the future (beyond the clock skew).
+    case logoutMessageNotYetValid(issueInstant: Date, now: Date)
+    /// A logout message's IssueInstant is older than ``ServiceProvider/Options/maxLogoutMessageAge`` (plus the clock
+    /// skew): a stale message is not acted on, and the replay cache need not remember IDs for longer.
+    case logoutMessageTooOld(issueInstant: Date, now: Date)
 
     // MARK: Assertion
     /// The assertion has no Issuer.
@@ -151,7 +165,7 @@ public enum SAMLError: Error, Hashable, Sendable {
     case missingAuthnStatement
     /// AuthnStatement SessionNotOnOrAfter has passed.
     case sessionExpired(sessionNotOnOrAfter: Date, now: Date)
-    /// This assertion ID from this IdP was accepted before.
+    /// This assertion ID (or LogoutRequest ID) from this IdP was accepted before.
     case replayDetected(assertionID: String)
     /// The replay cache is full of unexpired entries; accepting would open a replay window.
     case replayCacheFull
@@ -182,9 +196,23 @@ public enum SAMLError: Error, Hashable, Sendable {
     /// A configuration value is unusable.
     case invalidConfiguration(String)
 
+    // MARK: Requests, login and runtime
+    /// The IdP's metadata says `WantAuthnRequestsSigned="true"` and the SP has no signing key: an unsigned request
+    /// would be refused there, so it is refused here when it is built.
+    case unsignedRequestRefused(identityProvider: String)
+    /// A login names an IdP that is not configured (or whose metadata is not loaded).
+    case unknownIdentityProvider(String)
+    /// No IdP is available to sign in with (none configured, or no metadata could be loaded yet).
+    case noIdentityProvider
+    /// The request store holds as many unexpired pending logins as it may; a new login is refused until some expire.
+    case requestStoreFull
+
     /// Which element a required signature was missing from.
     public enum SignedElement: String, Hashable, Sendable {
         case response, assertion, responseOrAssertion, metadata
+        /// A LogoutRequest or LogoutResponse: an enveloped signature (HTTP-POST) or a query-string signature
+        /// (HTTP-Redirect).
+        case logoutMessage
     }
 
     /// How a signature departs from the SAML signature profile (saml-core §5.4).

@@ -25,9 +25,9 @@ struct LogoutTests {
     static let nameID = VerifiedAssertion.NameID(value: "b.simon@contoso.example", format: .emailAddress, nameQualifier: nil, spNameQualifier: nil)
 
     /// A LogoutRequest as the IdP would send it to the SP.
-    static func idpRequest(issuer: String = Fixtures.idpEntityID, lifetime: TimeInterval? = 300) throws -> LogoutRequest {
+    static func idpRequest(issuer: String = Fixtures.idpEntityID, lifetime: TimeInterval? = 300, issuedAt: Date = Fixtures.now) throws -> LogoutRequest {
         try LogoutRequest(issuer: issuer, identityProvider: spAsPeer(), binding: .httpRedirect, nameID: nameID,
-                          sessionIndexes: ["_s3c9f1a2b"], lifetime: lifetime, clock: FixedClock(Fixtures.now))
+                          sessionIndexes: ["_s3c9f1a2b"], lifetime: lifetime, clock: FixedClock(issuedAt))
     }
 
     static func query(_ url: String) -> String { String(url[url.index(after: url.firstIndex(of: "?")!)...]) }
@@ -67,10 +67,10 @@ struct LogoutTests {
     }
 
     static let hostile: [Hostile] = [
-        Hostile(name: "unsigned redirect", expected: .signatureMissing(.response)) {
+        Hostile(name: "unsigned redirect", expected: .signatureMissing(.logoutMessage)) {
             .redirect(query: query(try idpRequest().redirectURL()))
         },
-        Hostile(name: "unsigned post", expected: .signatureMissing(.response)) {
+        Hostile(name: "unsigned post", expected: .signatureMissing(.logoutMessage)) {
             .post(value: try idpRequest().postForm().value, relayState: nil)
         },
         Hostile(name: "redirect signed by another key", expected: .signatureInvalid) {
@@ -90,8 +90,19 @@ struct LogoutTests {
         Hostile(name: "another issuer", expected: .issuerMismatch(expected: Fixtures.idpEntityID, found: "https://evil.example/idp")) {
             .redirect(query: query(try idpRequest(issuer: "https://evil.example/idp").redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048"))))
         },
-        Hostile(name: "expired", expected: .assertionExpired(notOnOrAfter: Fixtures.now.addingTimeInterval(-600), now: Fixtures.now)) {
+        Hostile(name: "expired", expected: .logoutRequestExpired(notOnOrAfter: Fixtures.now.addingTimeInterval(-600), now: Fixtures.now)) {
             .redirect(query: query(try idpRequest(lifetime: -600).redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048"))))
+        },
+        Hostile(name: "expired, through HTTP-POST", expected: .logoutRequestExpired(notOnOrAfter: Fixtures.now.addingTimeInterval(-200), now: Fixtures.now)) {
+            .post(value: try idpRequest(lifetime: -200).postForm(signingKey: Fixtures.signingKey("idp-rsa2048")).value, relayState: nil)
+        },
+        Hostile(name: "issued in the future (beyond the skew)",
+                expected: .logoutMessageNotYetValid(issueInstant: Fixtures.now.addingTimeInterval(181), now: Fixtures.now)) {
+            .redirect(query: query(try idpRequest(issuedAt: Fixtures.now.addingTimeInterval(181)).redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048"))))
+        },
+        Hostile(name: "issued longer ago than maxLogoutMessageAge plus the skew",
+                expected: .logoutMessageTooOld(issueInstant: Fixtures.now.addingTimeInterval(-481), now: Fixtures.now)) {
+            .redirect(query: query(try idpRequest(lifetime: nil, issuedAt: Fixtures.now.addingTimeInterval(-481)).redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048"))))
         },
         Hostile(name: "another destination", expected: .destinationMismatch(expected: [spSLO], found: "https://app.example.test/saml/slo-other")) {
             var request = try idpRequest()
@@ -110,6 +121,65 @@ struct LogoutTests {
     func rejects(_ c: Hostile) async throws {
         let message = try c.message()
         await #expect(throws: c.expected) { _ = try await Self.serviceProvider().validateLogoutRequest(message) }
+    }
+
+    @Test func theHostileListIsNotEmpty() {
+        #expect(Self.hostile.count >= 14)
+    }
+
+    @Test func theAgeBoundIncludesTheSkew() async throws {
+        // 300 s + 180 s of skew: a request issued 480 s ago is still acted on, and without a NotOnOrAfter too.
+        let url = try Self.idpRequest(lifetime: nil, issuedAt: Fixtures.now.addingTimeInterval(-480)).redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048"))
+        _ = try await Self.serviceProvider().validateLogoutRequest(.redirect(query: Self.query(url)))
+        // A shorter bound is an option.
+        var options = ServiceProvider.Options()
+        options.maxLogoutMessageAge = 60
+        let sp = try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
+                                     singleLogoutServiceURLs: [Self.spSLO], identityProviders: Self.serviceProvider().trustedIdentityProviders,
+                                     options: options, clock: FixedClock(Fixtures.now))
+        await #expect(throws: SAMLError.logoutMessageTooOld(issueInstant: Fixtures.now.addingTimeInterval(-480), now: Fixtures.now)) {
+            _ = try await sp.validateLogoutRequest(.redirect(query: Self.query(url)))
+        }
+    }
+
+    @Test func aReplayedLogoutRequestIsRefused() async throws {
+        let sp = try Self.serviceProvider()
+        let request = try Self.idpRequest()
+        let url = try request.redirectURL(relayState: "rs", signingKey: Fixtures.signingKey("idp-rsa2048"))
+        _ = try await sp.validateLogoutRequest(.redirect(query: Self.query(url)))
+        await #expect(throws: SAMLError.replayDetected(assertionID: request.id)) {
+            _ = try await sp.validateLogoutRequest(.redirect(query: Self.query(url)))
+        }
+        // The same message through the other binding is the same request: refused as well.
+        let form = try request.postForm(signingKey: Fixtures.signingKey("idp-rsa2048"))
+        await #expect(throws: SAMLError.replayDetected(assertionID: request.id)) {
+            _ = try await sp.validateLogoutRequest(.post(value: form.value, relayState: nil))
+        }
+    }
+
+    @Test func theReplayKeyIsTheIssuerAndTheRequestID() async throws {
+        // What the cache is asked to remember: (IdP, .logoutRequest, ID), until the earlier of NotOnOrAfter and the
+        // age bound, plus the skew.
+        let cache = RecordingReplayCache()
+        let sp = try ServiceProvider(entityID: Fixtures.spEntityID, assertionConsumerServiceURLs: [Fixtures.acsURL],
+                                     singleLogoutServiceURLs: [Self.spSLO], identityProviders: Self.serviceProvider().trustedIdentityProviders,
+                                     clock: FixedClock(Fixtures.now), replayCache: cache)
+        let short = try Self.idpRequest(lifetime: 60)
+        _ = try await sp.validateLogoutRequest(.redirect(query: Self.query(try short.redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048")))))
+        let unbounded = try Self.idpRequest(lifetime: nil)
+        _ = try await sp.validateLogoutRequest(.redirect(query: Self.query(try unbounded.redirectURL(signingKey: Fixtures.signingKey("idp-rsa2048")))))
+        let recorded = await cache.recorded
+        #expect(recorded.map(\.key) == [ReplayKey(issuer: Fixtures.idpEntityID, kind: .logoutRequest, id: short.id),
+                                        ReplayKey(issuer: Fixtures.idpEntityID, kind: .logoutRequest, id: unbounded.id)])
+        #expect(recorded.map(\.expiresAt) == [Fixtures.now.addingTimeInterval(60 + 180), Fixtures.now.addingTimeInterval(300 + 180)])
+    }
+
+    actor RecordingReplayCache: ReplayCache {
+        var recorded: [(key: ReplayKey, expiresAt: Date)] = []
+        func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool {
+            recorded.append((key, expiresAt))
+            return true
+        }
     }
 
     @Test func logoutResponseRoundTrip() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// The HTTP-Redirect binding (saml-bindings §3.4): raw DEFLATE, base64, URL-encoding, and the query-string signature.
 public enum RedirectBinding {

@@ -1,4 +1,5 @@
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// An XML-DSig signature algorithm URI (open set).
 public struct SignatureAlgorithm: RawRepresentable, Hashable, Sendable, Codable {

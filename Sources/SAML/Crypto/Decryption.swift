@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// An SP private key that decrypts assertions (several may be configured at once for a key rollover).
 public struct DecryptionKey: Sendable {
@@ -84,7 +85,8 @@ struct Decryptor {
 
     /// Decrypts the EncryptedData inside `container` and returns the plaintext element, parsed securely into a
     /// document of its own (wrapped in an element carrying the namespace declarations in scope at `container`).
-    func decrypt(_ container: xmlNodePtr, expecting namespace: StaticString, _ name: StaticString) throws -> (XMLDocument, xmlNodePtr) {
+    /// - Returns: the element, as a node value that keeps its new document alive.
+    func decrypt(_ container: xmlNodePtr, expecting namespace: StaticString, _ name: StaticString) throws -> XMLNode {
         var encryptedData: [xmlNodePtr] = []
         var siblingKeys: [xmlNodePtr] = []
         for child in XMLTree.children(container) {
@@ -227,7 +229,7 @@ struct Decryptor {
         do { return try Base64.decode(XMLTree.text(value)) } catch { throw SAMLError.encryptionMalformed("CipherValue is not base64") }
     }
 
-    private func parsePlaintext(_ plaintext: [UInt8], container: xmlNodePtr, expecting namespace: StaticString, _ name: StaticString) throws -> (XMLDocument, xmlNodePtr) {
+    private func parsePlaintext(_ plaintext: [UInt8], container: xmlNodePtr, expecting namespace: StaticString, _ name: StaticString) throws -> XMLNode {
         var body = plaintext[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if body.starts(with: Array("<?xml".utf8)), let end = body.firstRange(of: Array("?>".utf8)) { body = body[end.upperBound...] }
@@ -257,9 +259,11 @@ struct Decryptor {
         // Whatever goes wrong with the plaintext (not XML, not the element expected, too deep, a DOCTYPE) is reported
         // as the one decryption error: an answer that told "bad padding" from "bad XML" would be the oracle of
         // Jager and Somorovsky's attack on XML Encryption in CBC mode.
-        guard let doc = try? XMLDocument.parse(wrapped, limits: limits), let root = doc.root else { throw SAMLError.decryptionFailed }
-        let elements = Array(XMLTree.children(root))
-        guard elements.count == 1, XMLTree.isElement(elements[0], namespace, name) else { throw SAMLError.decryptionFailed }
-        return (doc, elements[0])
+        guard let doc = try? ParsedXML.parse(wrapped, limits: limits) else { throw SAMLError.decryptionFailed }
+        return try doc.withRoot { root in
+            let elements = Array(XMLTree.children(root))
+            guard elements.count == 1, XMLTree.isElement(elements[0], namespace, name) else { throw SAMLError.decryptionFailed }
+            return XMLNode(document: doc, pointer: elements[0])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// A public key parsed once from a trusted certificate and lent to every verification.
 ///

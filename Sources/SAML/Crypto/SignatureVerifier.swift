@@ -178,13 +178,15 @@ enum SignatureVerifier {
             if allowEmptyURI { cxmlsec_dsig_allow_empty_uri(ctx) }
             guard enableTransforms(ctx, policy: policy) else { throw SAMLError.signatureVerificationFailed(detail: "cannot restrict transforms") }
             cxmlsec_dsig_lend_key(ctx, key.key)
+            // The key is shared (one parsed key serves every verification): taken back before the context is
+            // destroyed, on every path (defers run in reverse order).
+            defer { cxmlsec_dsig_reclaim_key(ctx) }
             let ret = xmlSecDSigCtxVerify(ctx, signature)
             let status = cxmlsec_dsig_status(ctx)
             var referencesOK = true
             for i in 0..<cxmlsec_dsig_reference_count(ctx) where cxmlsec_dsig_reference_status(ctx, i) != cxmlsec_dsig_succeeded() {
                 referencesOK = false
             }
-            cxmlsec_dsig_reclaim_key(ctx)
             if ret == 0 && status == cxmlsec_dsig_succeeded() && referencesOK && cxmlsec_dsig_reference_count(ctx) == 1 {
                 CErrors.clear()
                 return key

@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// Enveloped XML signatures (exclusive c14n, SHA-256 digest) for the documents the SP writes.
 enum XMLSigner {
@@ -19,31 +20,32 @@ enum XMLSigner {
     /// Parses `xml` (which must hold the template as a direct child of its root element, whose `ID` the
     /// template references), signs it with `key`, appends KeyInfo with the key's certificate, and serialises.
     static func signEnveloped(_ xml: String, key: SigningKey) throws -> [UInt8] {
-        let doc = try XMLDocument.parse(Array(xml.utf8), limits: .metadata)
-        guard let root = doc.root, let id = XMLTree.attribute(root, "ID"),
-              let signature = XMLTree.firstChild(root, NS.dsigURI, "Signature") else {
-            throw SAMLError.signingFailed("no signature template under an element with an ID")
-        }
-        guard let attr = xmlHasNsProp(root, "ID", nil) else { throw SAMLError.signingFailed("no ID attribute") }
-        guard xmlAddID(nil, doc.pointer, id, attr) != nil else { throw SAMLError.signingFailed("cannot register ID") }
-        CErrors.clear()
-        guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError.signingFailed("xmlSecDSigCtxCreate") }
-        cxmlsec_dsig_set_sign_defaults(ctx)
-        cxmlsec_dsig_lend_key(ctx, key.storage.xmlKey)
-        let status = xmlSecDSigCtxSign(ctx, signature)
-        let succeeded = cxmlsec_dsig_status(ctx) == cxmlsec_dsig_succeeded()
-        cxmlsec_dsig_reclaim_key(ctx)
-        xmlSecDSigCtxDestroy(ctx)
-        guard status == 0, succeeded else {
-            let detail = CErrors.last()
+        let doc = try ParsedXML.parse(Array(xml.utf8), limits: .metadata)
+        try doc.withRoot { root in
+            guard let id = XMLTree.attribute(root, "ID"), let signature = XMLTree.firstChild(root, NS.dsigURI, "Signature") else {
+                throw SAMLError.signingFailed("no signature template under an element with an ID")
+            }
+            guard let attr = xmlHasNsProp(root, "ID", nil) else { throw SAMLError.signingFailed("no ID attribute") }
+            guard xmlAddID(nil, doc.pointer, id, attr) != nil else { throw SAMLError.signingFailed("cannot register ID") }
             CErrors.clear()
-            throw SAMLError.signingFailed(detail)
-        }
-        if let certificate = key.certificate {
-            let keyInfo = xmlNewChild(signature, signature.pointee.ns, "KeyInfo", nil)
-            let x509Data = xmlNewChild(keyInfo, signature.pointee.ns, "X509Data", nil)
-            _ = certificate.base64.withCString { text in
-                xmlNewTextChild(x509Data, signature.pointee.ns, "X509Certificate", text)
+            guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError.signingFailed("xmlSecDSigCtxCreate") }
+            defer { xmlSecDSigCtxDestroy(ctx) }
+            cxmlsec_dsig_set_sign_defaults(ctx)
+            cxmlsec_dsig_lend_key(ctx, key.storage.xmlKey)
+            // The key is the caller's: taken back before the context is destroyed, on every path.
+            defer { cxmlsec_dsig_reclaim_key(ctx) }
+            let status = xmlSecDSigCtxSign(ctx, signature)
+            guard status == 0, cxmlsec_dsig_status(ctx) == cxmlsec_dsig_succeeded() else {
+                let detail = CErrors.last()
+                CErrors.clear()
+                throw SAMLError.signingFailed(detail)
+            }
+            if let certificate = key.certificate {
+                let keyInfo = xmlNewChild(signature, signature.pointee.ns, "KeyInfo", nil)
+                let x509Data = xmlNewChild(keyInfo, signature.pointee.ns, "X509Data", nil)
+                _ = certificate.base64.withCString { text in
+                    xmlNewTextChild(x509Data, signature.pointee.ns, "X509Certificate", text)
+                }
             }
         }
         return try doc.serialized()

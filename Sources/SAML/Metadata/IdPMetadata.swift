@@ -55,7 +55,7 @@ public struct IdPMetadata: Sendable, Hashable {
     ///   ``SAMLError/malformedXML(detail:)``, ``SAMLError/documentTooDeep(limit:)``, ``SAMLError/emptyInput``, ...).
     public init(xml: some Collection<UInt8>, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {
         self = try cappingEchoes {
-            let doc = try XMLDocument.parse(xml, limits: limits)
+            let doc = try ParsedXML.parse(xml, limits: limits)
             return try IdPMetadata(document: doc, entityID: entityID)
         }
     }
@@ -65,8 +65,13 @@ public struct IdPMetadata: Sendable, Hashable {
         try self.init(xml: Array(xml.utf8), entityID: entityID, limits: limits)
     }
 
-    init(document doc: XMLDocument, entityID: String?) throws {
-        let entities = try MetadataReader.entities(in: doc)
+    /// Reads the IdP from a parsed document; every node is read inside the document's scope.
+    init(document doc: ParsedXML, entityID: String?) throws {
+        self = try doc.withRoot { try IdPMetadata(root: $0, entityID: entityID) }
+    }
+
+    private init(root: xmlNodePtr, entityID: String?) throws {
+        let entities = try MetadataReader.entities(under: root)
         let (entity, descriptor) = try MetadataReader.select(entities, entityID: entityID, role: "IDPSSODescriptor", missing: .missingIDPSSODescriptor)
         let certificates = try MetadataReader.certificates(descriptor)
         self.init(

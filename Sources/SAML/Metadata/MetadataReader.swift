@@ -13,9 +13,9 @@ enum MetadataReader {
         let cacheDuration: TimeInterval?
     }
 
-    /// Every EntityDescriptor in the document (the root, or inside nested EntitiesDescriptors).
-    static func entities(in doc: XMLDocument) throws -> [Entity] {
-        guard let root = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
+    /// Every EntityDescriptor in the document (the root, or inside nested EntitiesDescriptors). The nodes are valid
+    /// while the caller's scope keeps the document alive (`ParsedXML.withRoot`).
+    static func entities(under root: xmlNodePtr) throws -> [Entity] {
         var found: [Entity] = []
         func visit(_ node: xmlNodePtr, validUntil: Date?, cacheDuration: TimeInterval?) throws {
             let v = try tighter(validUntil, XMLTree.attribute(node, "validUntil").map { try XSDateTime.parse($0) })

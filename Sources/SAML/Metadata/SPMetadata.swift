@@ -36,22 +36,25 @@ public struct SPMetadata: Sendable, Hashable {
     ///   ``SAMLError/invalidCertificate(_:)``, ``SAMLError/invalidEndpointURL(_:)``, ``SAMLError/missingAttribute(element:attribute:)``,
     ///   and the parser's errors.
     public init(xml: some Collection<UInt8>, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {
-        let doc = try XMLDocument.parse(xml, limits: limits)
-        let entities = try MetadataReader.entities(in: doc)
-        let (entity, descriptor) = try MetadataReader.select(entities, entityID: entityID, role: "SPSSODescriptor", missing: .missingSPSSODescriptor)
-        let certificates = try MetadataReader.certificates(descriptor)
-        self.init(
-            entityID: entity.entityID,
-            assertionConsumerServices: try MetadataReader.indexedEndpoints(descriptor, "AssertionConsumerService"),
-            singleLogoutServices: try MetadataReader.endpoints(descriptor, "SingleLogoutService"),
-            authnRequestsSigned: MetadataReader.bool(descriptor, "AuthnRequestsSigned"),
-            wantAssertionsSigned: MetadataReader.bool(descriptor, "WantAssertionsSigned"),
-            signingCertificates: certificates.signing,
-            encryptionCertificates: certificates.encryption,
-            nameIDFormats: MetadataReader.nameIDFormats(descriptor),
-            validUntil: entity.validUntil,
-            cacheDuration: entity.cacheDuration
-        )
+        let doc = try ParsedXML.parse(xml, limits: limits)
+        // Every node is read inside the document's scope.
+        self = try doc.withRoot { root in
+            let entities = try MetadataReader.entities(under: root)
+            let (entity, descriptor) = try MetadataReader.select(entities, entityID: entityID, role: "SPSSODescriptor", missing: .missingSPSSODescriptor)
+            let certificates = try MetadataReader.certificates(descriptor)
+            return SPMetadata(
+                entityID: entity.entityID,
+                assertionConsumerServices: try MetadataReader.indexedEndpoints(descriptor, "AssertionConsumerService"),
+                singleLogoutServices: try MetadataReader.endpoints(descriptor, "SingleLogoutService"),
+                authnRequestsSigned: MetadataReader.bool(descriptor, "AuthnRequestsSigned"),
+                wantAssertionsSigned: MetadataReader.bool(descriptor, "WantAssertionsSigned"),
+                signingCertificates: certificates.signing,
+                encryptionCertificates: certificates.encryption,
+                nameIDFormats: MetadataReader.nameIDFormats(descriptor),
+                validUntil: entity.validUntil,
+                cacheDuration: entity.cacheDuration
+            )
+        }
     }
 
     public init(xml: String, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {

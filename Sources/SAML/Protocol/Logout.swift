@@ -129,58 +129,94 @@ public enum LogoutMessage: Sendable, Hashable {
 }
 
 extension ServiceProvider {
-    /// Validates an IdP's LogoutRequest: signed by a trusted IdP's key (Redirect: over the exact received query
-    /// octets; POST: enveloped, same profile as responses), Issuer, Destination (one of `singleLogoutServiceURLs`,
-    /// required), Version, IssueInstant and NotOnOrAfter with the clock's skew.
-    /// - Throws: a ``SAMLError`` naming the failed check.
+    /// Validates an IdP's LogoutRequest: Version, an NCName ID, the document's structure (one signature, the
+    /// root's), Issuer (a trusted IdP, exactly), signed by that IdP's key (Redirect: over the exact received query
+    /// octets; POST: enveloped, same profile as responses), Destination (one of `singleLogoutServiceURLs`, required),
+    /// IssueInstant neither in the future nor older than ``Options/maxLogoutMessageAge`` (each with the clock's skew),
+    /// NotOnOrAfter not passed, one NameID; then its ID goes through the replay cache (a ``ReplayKey`` of kind
+    /// `.logoutRequest`), remembered until its NotOnOrAfter or the end of its age bound, whichever is earlier.
+    /// - Throws: ``SAMLError/signatureMissing(_:)`` (`.logoutMessage`), ``SAMLError/logoutRequestExpired(notOnOrAfter:now:)``,
+    ///   ``SAMLError/logoutMessageNotYetValid(issueInstant:now:)``, ``SAMLError/logoutMessageTooOld(issueInstant:now:)``,
+    ///   ``SAMLError/replayDetected(assertionID:)`` (a LogoutRequest ID seen before), and the other ``SAMLError``
+    ///   cases naming the failed check.
     public func validateLogoutRequest(_ message: LogoutMessage) async throws -> VerifiedLogoutRequest {
-        try cappingEchoes { try logoutRequest(message) }
+        try await cappingEchoes {
+            let now = clock.now()
+            let (request, replayExpiry) = try logoutRequest(message, now: now)
+            let key = ReplayKey(issuer: request.issuer, kind: .logoutRequest, id: request.id)
+            guard try await replayCache.insertIfAbsent(key, expiresAt: replayExpiry) else {
+                throw SAMLError.replayDetected(assertionID: request.id)
+            }
+            return request
+        }
     }
 
-    private func logoutRequest(_ message: LogoutMessage) throws -> VerifiedLogoutRequest {
-        let (doc, root, idp, relayState) = try verifyLogoutMessage(message, root: "LogoutRequest")
-        return try withExtendedLifetime(doc) {
+    /// The checks of ``validateLogoutRequest(_:)`` up to the replay cache; returns the request and how long its ID is
+    /// remembered.
+    private func logoutRequest(_ message: LogoutMessage, now: Date) throws -> (VerifiedLogoutRequest, replayExpiry: Date) {
+        let verified = try verifyLogoutMessage(message, root: "LogoutRequest", now: now)
+        return try verified.root.withPointer { root in
+            let skew = options.clockSkew
             let nameIDs = XMLTree.countChildren(root, NS.assertionURI, "NameID")
             guard nameIDs <= 1 else { throw SAMLError.duplicateElement("NameID") }
             guard let nameIDNode = XMLTree.firstChild(root, NS.assertionURI, "NameID") else { throw SAMLError.missingNameID }
             let nameID = VerifiedAssertion.NameID(
                 value: XMLTree.trimmedText(nameIDNode), format: XMLTree.attribute(nameIDNode, "Format").map(NameIDFormat.init(rawValue:)),
                 nameQualifier: XMLTree.attribute(nameIDNode, "NameQualifier"), spNameQualifier: XMLTree.attribute(nameIDNode, "SPNameQualifier"))
-            let notOnOrAfter = try XMLTree.attribute(root, "NotOnOrAfter").map(XSDateTime.parse)
-            let now = clock.now()
-            if let notOnOrAfter, notOnOrAfter <= now.addingTimeInterval(-options.clockSkew) {
-                throw SAMLError.assertionExpired(notOnOrAfter: notOnOrAfter, now: now)
+            let notOnOrAfter = try XMLTree.dateAttribute(root, "NotOnOrAfter")
+            if let notOnOrAfter, notOnOrAfter <= now.addingTimeInterval(-skew) {
+                throw SAMLError.logoutRequestExpired(notOnOrAfter: notOnOrAfter, now: now)
             }
-            return VerifiedLogoutRequest(id: XMLTree.attribute(root, "ID") ?? "", issuer: idp.metadata.entityID, nameID: nameID,
-                                         sessionIndexes: XMLTree.childrenNamed(root, NS.protocolURI, "SessionIndex").map(XMLTree.trimmedText),
-                                         notOnOrAfter: notOnOrAfter, relayState: relayState)
+            let request = VerifiedLogoutRequest(id: verified.id, issuer: verified.idp.metadata.entityID, nameID: nameID,
+                                                sessionIndexes: XMLTree.childrenNamed(root, NS.protocolURI, "SessionIndex").map(XMLTree.trimmedText),
+                                                notOnOrAfter: notOnOrAfter, relayState: verified.relayState)
+            // Past the earlier of its bounds the request is refused anyway, so its ID need not be remembered longer.
+            let ageBound = verified.issueInstant.addingTimeInterval(options.maxLogoutMessageAge)
+            let until = notOnOrAfter.map { min($0, ageBound) } ?? ageBound
+            return (request, until.addingTimeInterval(skew))
         }
     }
 
-    /// Validates an IdP's LogoutResponse to the LogoutRequest `expectedRequestID` (signature, Issuer, Destination,
-    /// InResponseTo, Status).
+    /// Validates an IdP's LogoutResponse to the LogoutRequest `expectedRequestID`: the checks of a LogoutRequest's
+    /// message (signature, Issuer, Destination, IssueInstant), then InResponseTo and Status.
+    /// - Throws: a ``SAMLError`` naming the failed check.
     public func validateLogoutResponse(_ message: LogoutMessage, expectedRequestID: String) async throws -> VerifiedLogoutResponse {
         try cappingEchoes { try logoutResponse(message, expectedRequestID: expectedRequestID) }
     }
 
     private func logoutResponse(_ message: LogoutMessage, expectedRequestID: String) throws -> VerifiedLogoutResponse {
-        let (doc, root, idp, relayState) = try verifyLogoutMessage(message, root: "LogoutResponse")
-        return try withExtendedLifetime(doc) {
+        let verified = try verifyLogoutMessage(message, root: "LogoutResponse", now: clock.now())
+        return try verified.root.withPointer { root in
             let inResponseTo = XMLTree.attribute(root, "InResponseTo")
             guard Exact.equal(inResponseTo, expectedRequestID) else { throw SAMLError.inResponseToMismatch(expected: expectedRequestID, found: inResponseTo) }
-            let (status, code) = try ResponseValidator.topLevelStatusCode(root)
+            let (status, code) = try StatusCheck.topLevelStatusCode(root)
             let value = XMLTree.attribute(code, "Value") ?? ""
             guard Exact.equal(value, LogoutResponse.success) else {
                 let sub = XMLTree.firstChild(code, NS.protocolURI, "StatusCode").flatMap { XMLTree.attribute($0, "Value") }
                 throw SAMLError.statusNotSuccess(code: value, subCodes: sub.map { [$0] } ?? [],
                                                  message: XMLTree.firstChild(status, NS.protocolURI, "StatusMessage").map(XMLTree.trimmedText))
             }
-            return VerifiedLogoutResponse(id: XMLTree.attribute(root, "ID") ?? "", issuer: idp.metadata.entityID,
-                                          inResponseTo: expectedRequestID, relayState: relayState)
+            return VerifiedLogoutResponse(id: verified.id, issuer: verified.idp.metadata.entityID,
+                                          inResponseTo: expectedRequestID, relayState: verified.relayState)
         }
     }
 
-    private func verifyLogoutMessage(_ message: LogoutMessage, root name: StaticString) throws -> (XMLDocument, xmlNodePtr, TrustedIdP, String?) {
+    /// A logout message that passed the checks common to requests and responses.
+    private struct VerifiedLogoutMessage {
+        /// The root element, holding its document.
+        let root: XMLNode
+        let id: String
+        let idp: TrustedIdP
+        let issueInstant: Date
+        let relayState: String?
+    }
+
+    /// The checks common to LogoutRequest and LogoutResponse, in order: the binding (size, decoding), the parse, the
+    /// binding parameter against the root, the root and Version, an NCName ID, the ``StructureWalk``
+    /// (``StructureWalk/Profile/logoutMessage``), the Issuer selecting a trusted IdP, the signature (required: the
+    /// Redirect query's, and an enveloped one when present, or the POST's enveloped one; then the key's strength),
+    /// Destination, and IssueInstant (present, not in the future, not older than ``Options/maxLogoutMessageAge``).
+    private func verifyLogoutMessage(_ message: LogoutMessage, root name: StaticString, now: Date) throws -> VerifiedLogoutMessage {
         let limits = XMLParsingLimits(maxBytes: options.maxResponseBytes, maxDepth: options.maxDepth)
         let xml: [UInt8]
         let relayState: String?
@@ -204,55 +240,64 @@ extension ServiceProvider {
             xml = try Base64.decode(value)
             relayState = rs
         }
-        let doc = try XMLDocument.parse(xml, limits: limits)
-        guard let root = doc.root else { throw SAMLError.malformedXML(detail: "no root element") }
-        // The binding parameter names the kind of message: a LogoutResponse is never read as a request, nor the reverse.
-        let isRequest = XMLTree.isElement(root, NS.protocolURI, "LogoutRequest")
-        if let parameter, XMLTree.isElement(root, NS.protocolURI, "LogoutRequest") || XMLTree.isElement(root, NS.protocolURI, "LogoutResponse") {
-            let expectedParameter = isRequest ? "SAMLRequest" : "SAMLResponse"
-            guard Exact.equal(parameter, expectedParameter) else {
-                throw SAMLError.messageParameterMismatch(parameter: parameter, root: XMLTree.localName(root))
+        let doc = try ParsedXML.parse(xml, limits: limits)
+        return try doc.withRoot { root in
+            // The binding parameter names the kind of message: a LogoutResponse is never read as a request, nor the reverse.
+            let isRequest = XMLTree.isElement(root, NS.protocolURI, "LogoutRequest")
+            if let parameter, isRequest || XMLTree.isElement(root, NS.protocolURI, "LogoutResponse") {
+                let expectedParameter = isRequest ? "SAMLRequest" : "SAMLResponse"
+                guard Exact.equal(parameter, expectedParameter) else {
+                    throw SAMLError.messageParameterMismatch(parameter: parameter, root: XMLTree.localName(root))
+                }
             }
+            guard XMLTree.isElement(root, NS.protocolURI, name) else {
+                throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
+            }
+            let version = XMLTree.attribute(root, "Version")
+            guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
+            // Every protocol message carries an ID (saml-core §3.2.1), an NCName, whatever the binding signed.
+            let id = XMLTree.attribute(root, "ID")
+            guard let id, RequestID.isNCName(id) else { throw SAMLError.invalidID(id) }
+            let walk = try StructureWalk(document: doc, root: root, profile: .logoutMessage, maxDepth: limits.maxDepth)
+            guard let issuer = try IssuerSelection.issuer(of: root) else { throw SAMLError.missingElement("Issuer") }
+            let idp = try trustedIdP(for: issuer, at: now)
+            try verifyLogoutSignature(root, walk: walk, query: decoded, idp: idp)
+            let destination = XMLTree.attribute(root, "Destination")
+            guard let destination, singleLogoutServiceURLs.contains(where: { URLMatching.matches(destination, $0) }) else {
+                throw SAMLError.destinationMismatch(expected: singleLogoutServiceURLs, found: destination)
+            }
+            guard let issueInstant = try XMLTree.dateAttribute(root, "IssueInstant") else {
+                throw SAMLError.missingAttribute(element: XMLTree.localName(root), attribute: "IssueInstant")
+            }
+            if issueInstant > now.addingTimeInterval(options.clockSkew) {
+                throw SAMLError.logoutMessageNotYetValid(issueInstant: issueInstant, now: now)
+            }
+            if issueInstant.addingTimeInterval(options.maxLogoutMessageAge + options.clockSkew) < now {
+                throw SAMLError.logoutMessageTooOld(issueInstant: issueInstant, now: now)
+            }
+            return VerifiedLogoutMessage(root: XMLNode(document: doc, pointer: root), id: id, idp: idp, issueInstant: issueInstant,
+                                         relayState: relayState)
         }
-        guard XMLTree.isElement(root, NS.protocolURI, name) else {
-            throw SAMLError.unexpectedRoot(namespace: XMLTree.namespaceURI(root), name: XMLTree.localName(root))
-        }
-        let version = XMLTree.attribute(root, "Version")
-        guard version == "2.0" else { throw SAMLError.unsupportedVersion(version) }
-        // Every protocol message carries an ID (saml-core §3.2.1), an NCName, whatever the binding signed.
-        let id = XMLTree.attribute(root, "ID")
-        guard let id, RequestID.isNCName(id) else { throw SAMLError.invalidID(id) }
-        guard let issuer = try ResponseValidator.issuer(of: root) else { throw SAMLError.missingElement("Issuer") }
-        let now = clock.now()
-        let idp = try trustedIdP(for: issuer, at: now)
-        // Signature: the query string's (Redirect) or the enveloped one (POST). One of them is required.
+    }
+
+    /// The query string's signature (Redirect) or the enveloped one (POST); one of them is required. A Redirect
+    /// message that also carries an enveloped signature must have a valid one.
+    private func verifyLogoutSignature(_ root: xmlNodePtr, walk: StructureWalk, query decoded: RedirectBinding.DecodedMessage?,
+                                       idp: TrustedIdP) throws {
         let policy = algorithmPolicy
+        let enveloped = XMLTree.firstChild(root, NS.dsigURI, "Signature")
         if let decoded, decoded.signature != nil {
             guard let algorithm = decoded.signatureAlgorithm, policy.signatureAlgorithms.contains(algorithm) else {
                 throw SAMLError.algorithmNotAllowed(decoded.signatureAlgorithm?.rawValue ?? "")
             }
             let key = try decoded.verifySignature(keys: idp.keys, allowedAlgorithms: policy.signatureAlgorithms)
             try key.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
-            if XMLTree.firstChild(root, NS.dsigURI, "Signature") != nil {
-                let enveloped = try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true)
-                try enveloped?.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
-            }
-        } else {
-            guard let key = try EnvelopedSignature.verify(doc, root: root, keys: idp.keys, policy: policy, onlySignature: true) else {
-                throw SAMLError.signatureMissing(.response)
-            }
-            try key.checkStrength(minimumRSABits: options.minimumRSAKeyBits)
+        } else if enveloped == nil {
+            throw SAMLError.signatureMissing(.logoutMessage)
         }
-        let destination = XMLTree.attribute(root, "Destination")
-        guard let destination, singleLogoutServiceURLs.contains(where: { URLMatching.matches(destination, $0) }) else {
-            throw SAMLError.destinationMismatch(expected: singleLogoutServiceURLs, found: destination)
+        if let enveloped {
+            _ = try SignatureCheck.verify(enveloped, of: root, walk: walk, keys: idp.keys, policy: policy,
+                                          minimumRSAKeyBits: options.minimumRSAKeyBits)
         }
-        guard let issueInstant = try XMLTree.attribute(root, "IssueInstant").map(XSDateTime.parse) else {
-            throw SAMLError.missingAttribute(element: XMLTree.localName(root), attribute: "IssueInstant")
-        }
-        if issueInstant > now.addingTimeInterval(options.clockSkew) {
-            throw SAMLError.assertionNotYetValid(notBefore: issueInstant, now: now)
-        }
-        return (doc, root, idp, relayState)
     }
 }

@@ -38,8 +38,12 @@ public struct ServiceProvider: Sendable {
         public var digestAlgorithms: Set<DigestAlgorithm> = DigestAlgorithm.strongDefaults
         /// Accept RSA-SHA1/ECDSA-SHA1 signatures and SHA-1 digests. Default false.
         public var allowSHA1 = false
-        /// Accept an assertion without any AudienceRestriction (some IdPs omit it). Default false: the audience
-        /// must name this SP.
+        /// Accept an assertion without any AudienceRestriction (some IdPs omit it). Default false: the assertion must
+        /// carry one, and every AudienceRestriction must name this SP. The option relaxes only that requirement: an
+        /// AudienceRestriction that is present must still name the SP, and Conditions, when present, is checked as
+        /// always (at most one, its time window, only known conditions). Conditions itself is optional in SAML; an
+        /// assertion without it has no AudienceRestriction, so it is accepted under this option and refused
+        /// (``SAMLError/missingAudienceRestriction``) without it.
         public var allowMissingAudienceRestriction = false
         /// Accept `Reference URI=""` (the whole document) on a signature, as some IdPs emit. Default false: the
         /// reference must be `#` + the ID of the signed element. Either way the signature covers the Response.
@@ -69,6 +73,10 @@ public struct ServiceProvider: Sendable {
         public var maxResponseBytes = 256 * 1024
         /// Deepest element nesting accepted (default 64).
         public var maxDepth = 64
+        /// The oldest IssueInstant of a logout message that is acted on, in seconds before now (default 300; the
+        /// clock skew is added). An older one is ``SAMLError/logoutMessageTooOld(issueInstant:now:)``; it also bounds
+        /// how long the replay cache remembers a LogoutRequest's ID.
+        public var maxLogoutMessageAge: TimeInterval = 300
 
         public init() {}
 
@@ -129,7 +137,8 @@ public struct ServiceProvider: Sendable {
             guard !idp.signingCertificates.isEmpty else { throw SAMLError.invalidConfiguration("IdP \(idp.entityID) has no signing certificate") }
             trusted[ExactKey(idp.entityID)] = try TrustedIdP(metadata: idp)
         }
-        guard options.clockSkew >= 0, options.maxResponseBytes > 0, options.maxDepth > 0, options.minimumRSAKeyBits > 0 else {
+        guard options.clockSkew >= 0, options.maxResponseBytes > 0, options.maxDepth > 0, options.minimumRSAKeyBits > 0,
+              options.maxLogoutMessageAge > 0 else {
             throw SAMLError.invalidConfiguration("negative skew or non-positive limits")
         }
         self.entityID = entityID
@@ -179,14 +188,42 @@ public struct ServiceProvider: Sendable {
         try await cappingEchoes { try await validateBase64(samlResponse: samlResponse, relayState: relayState, expectedRequestID: expectedRequestID) }
     }
 
-    private func validateBase64(samlResponse: String, relayState: String?, expectedRequestID: String?) async throws -> VerifiedAssertion {
+    /// Validates a POSTed `SAMLResponse` as the answer to `request` — the pending request its RelayState named — and
+    /// returns the verified assertion. With a request, the response's InResponseTo must be exactly its ID **and** the
+    /// responding IdP exactly the one it was sent to (``SAMLError/responseFromUnexpectedIdP(expected:found:)``,
+    /// checked before any key is used); nil means IdP-initiated, accepted only with
+    /// ``Options/allowUnsolicitedResponses``. An expired request counts as none.
+    /// - Parameters:
+    ///   - samlResponse: the base64 value of the `SAMLResponse` form field.
+    ///   - relayState: the form's RelayState, carried into the result untouched.
+    ///   - request: the pending request taken from the ``AuthnRequestStore`` under that RelayState, if any.
+    /// - Throws: a ``SAMLError`` naming the first failed check, or the replay cache's own error (fail closed).
+    public func validate(samlResponse: String, relayState: String?, answering request: PendingRequest?) async throws -> VerifiedAssertion {
+        let live = request.flatMap { $0.expiresAt > clock.now() ? $0 : nil }
+        return try await cappingEchoes {
+            try await validateBase64(samlResponse: samlResponse, relayState: relayState, expectedRequestID: live?.requestID,
+                                     expectedIssuer: live?.identityProvider)
+        }
+    }
+
+    /// Validates a response given as its decoded XML bytes as the answer to `request`
+    /// (see ``validate(samlResponse:relayState:answering:)``).
+    public func validate(responseXML: [UInt8], relayState: String?, answering request: PendingRequest?) async throws -> VerifiedAssertion {
+        let live = request.flatMap { $0.expiresAt > clock.now() ? $0 : nil }
+        return try await cappingEchoes {
+            try await validateXML(responseXML, relayState: relayState, expectedRequestID: live?.requestID, expectedIssuer: live?.identityProvider)
+        }
+    }
+
+    private func validateBase64(samlResponse: String, relayState: String?, expectedRequestID: String?,
+                                expectedIssuer: String? = nil) async throws -> VerifiedAssertion {
         let trimmed = samlResponse.utf8
         guard !trimmed.isEmpty else { throw SAMLError.emptyInput }
         // Base64 is 4/3 of the bytes, plus line breaks; refuse before decoding anything larger.
         let encodedLimit = options.maxResponseBytes / 3 * 4 + options.maxResponseBytes / 38 + 8
         guard trimmed.count <= encodedLimit else { throw SAMLError.inputTooLarge(limit: options.maxResponseBytes, size: trimmed.count * 3 / 4) }
         let xml = try Base64.decode(trimmed)
-        return try await validateXML(xml, relayState: relayState, expectedRequestID: expectedRequestID)
+        return try await validateXML(xml, relayState: relayState, expectedRequestID: expectedRequestID, expectedIssuer: expectedIssuer)
     }
 
     /// Validates a response given as its decoded XML bytes (see ``validate(samlResponse:relayState:expectedRequestID:)``).
@@ -194,9 +231,11 @@ public struct ServiceProvider: Sendable {
         try await cappingEchoes { try await validateXML(responseXML, relayState: relayState, expectedRequestID: expectedRequestID) }
     }
 
-    private func validateXML(_ responseXML: [UInt8], relayState: String?, expectedRequestID: String?) async throws -> VerifiedAssertion {
+    private func validateXML(_ responseXML: [UInt8], relayState: String?, expectedRequestID: String?,
+                             expectedIssuer: String? = nil) async throws -> VerifiedAssertion {
         let now = clock.now()
-        let outcome = try ResponseValidator(serviceProvider: self, now: now, expectedRequestID: expectedRequestID, relayState: relayState)
+        let outcome = try ResponseValidator(serviceProvider: self, now: now, expectedRequestID: expectedRequestID, expectedIssuer: expectedIssuer,
+                                            relayState: relayState)
             .validate(responseXML)
         if let signingCertificateCheck {
             try await signingCertificateCheck.check(signingCertificate: outcome.assertion.signingCertificate,

@@ -108,12 +108,14 @@ final class AuditXML: @unchecked Sendable, Hashable {
     /// These bytes passed validation with these limits, so the parse and the single top-level Assertion are certain;
     /// should either ever fail, the result is the empty string rather than any other XML.
     private static func canonicalize(_ bytes: [UInt8], limits: XMLParsingLimits, assertionID: String) -> String {
-        guard let document = try? XMLDocument.parse(bytes, limits: limits, checkDepth: false), let root = document.root,
-              let assertion = XMLTree.firstChild(root, NS.assertionURI, "Assertion"),
-              XMLTree.attribute(assertion, "ID") == assertionID,
-              let text = document.canonicalXML(of: assertion)
-        else { return "" }
-        return text
+        guard let document = try? ParsedXML.parse(bytes, limits: limits, checkDepth: false) else { return "" }
+        return document.withRoot { root in
+            guard let assertion = XMLTree.firstChild(root, NS.assertionURI, "Assertion"),
+                  XMLTree.attribute(assertion, "ID") == assertionID,
+                  let text = document.canonicalXML(of: assertion)
+            else { return "" }
+            return text
+        }
     }
 
     static func == (lhs: AuditXML, rhs: AuditXML) -> Bool { lhs === rhs || lhs.value == rhs.value }

@@ -1,7 +1,9 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
-/// Namespace-exact reads over libxml2 nodes. Every function takes nodes of a document the caller keeps alive.
+/// Namespace-exact reads over libxml2 nodes. Every function takes nodes of a document kept alive by the caller's scope
+/// (`ParsedXML.withRoot`, `XMLNode.withPointer`): no raw node outlives that scope.
 enum XMLTree {
     @inline(__always)
     static func isElement(_ node: xmlNodePtr, _ namespace: StaticString, _ name: StaticString) -> Bool {

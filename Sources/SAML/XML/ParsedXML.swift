@@ -1,5 +1,6 @@
 import Foundation
 internal import CXMLSec
+internal import CXMLSecShims
 
 /// Limits applied to every document the library parses.
 public struct XMLParsingLimits: Sendable, Hashable {
@@ -20,7 +21,11 @@ public struct XMLParsingLimits: Sendable, Hashable {
 }
 
 /// Owns one parsed libxml2 document; freed when the last reference goes. Not `Sendable`: it lives inside one call.
-final class XMLDocument {
+/// (Named so as not to shadow Foundation's `XMLDocument` on macOS.)
+///
+/// Its nodes are reached only while it is alive: through ``withRoot(_:)`` (scoped) or as an ``XMLNode`` (a value
+/// that holds the document). A raw `xmlNodePtr` never leaves such a scope.
+final class ParsedXML {
     let pointer: xmlDocPtr
 
     /// Parses `bytes` the one secure way (see `cxmlsec_parse_secure`): DOCTYPE rejected, no entities, no network.
@@ -35,11 +40,12 @@ final class XMLDocument {
         let doc = cxmlsec_parse_secure(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), &result)
         guard let doc else {
             if result.sawDoctype != 0 { throw SAMLError.doctypeForbidden }
+            // libxml2's own nesting limit, recognised by its error code and the parser's depth (not by message text).
+            if result.tooDeep != 0 { throw SAMLError.documentTooDeep(limit: limits.maxDepth) }
             let message = withUnsafeBytes(of: result.message) { raw -> String in
                 let chars = raw.bindMemory(to: CChar.self)
                 return String(cString: chars.baseAddress!).trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            if message.contains("Excessive depth") { throw SAMLError.documentTooDeep(limit: limits.maxDepth) }
             throw SAMLError.malformedXML(detail: message.isEmpty ? "parser error \(result.errorCode)" : "line \(result.errorLine): \(message)")
         }
         self.pointer = doc
@@ -47,28 +53,34 @@ final class XMLDocument {
            xmlStrcasecmp(encoding, "UTF-8") != 0 && xmlStrcasecmp(encoding, "UTF8") != 0 && xmlStrncasecmp(encoding, "UTF-16", 6) != 0 {
             throw SAMLError.unsupportedEncoding(String(cString: encoding).uppercased())
         }
-        guard root != nil else { throw SAMLError.malformedXML(detail: "no root element") }
+        guard let root = xmlDocGetRootElement(doc) else { throw SAMLError.malformedXML(detail: "no root element") }
         if checkDepth {
-            let depth = XMLTree.maxDepth(from: root!, stopAbove: limits.maxDepth)
+            let depth = XMLTree.maxDepth(from: root, stopAbove: limits.maxDepth)
             if depth > limits.maxDepth { throw SAMLError.documentTooDeep(limit: limits.maxDepth) }
         }
     }
 
     /// Parses any byte collection (see the designated initializer).
-    static func parse(_ data: some Collection<UInt8>, limits: XMLParsingLimits, checkDepth: Bool = true) throws -> XMLDocument {
+    static func parse(_ data: some Collection<UInt8>, limits: XMLParsingLimits, checkDepth: Bool = true) throws -> ParsedXML {
         if let done = try data.withContiguousStorageIfAvailable({ buffer in
-            try XMLDocument(parsing: UnsafeRawBufferPointer(buffer), limits: limits, checkDepth: checkDepth)
+            try ParsedXML(parsing: UnsafeRawBufferPointer(buffer), limits: limits, checkDepth: checkDepth)
         }) {
             return done
         }
-        return try Array(data).withUnsafeBytes { try XMLDocument(parsing: $0, limits: limits, checkDepth: checkDepth) }
+        return try Array(data).withUnsafeBytes { try ParsedXML(parsing: $0, limits: limits, checkDepth: checkDepth) }
+    }
+
+    /// The root element as a node value (a parsed document always has one: parsing refuses a document without).
+    var root: XMLNode { XMLNode(document: self, pointer: xmlDocGetRootElement(pointer)!) }
+
+    /// Runs `body` with the root element; the document lives at least until `body` returns.
+    func withRoot<R>(_ body: (xmlNodePtr) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(xmlDocGetRootElement(pointer)!) }
     }
 
     deinit {
         xmlFreeDoc(pointer)
     }
-
-    var root: xmlNodePtr? { xmlDocGetRootElement(pointer) }
 
     /// The document serialised as UTF-8 with an XML declaration.
     func serialized() throws -> [UInt8] {
@@ -86,6 +98,20 @@ final class XMLDocument {
         guard size >= 0, let out else { return nil }
         defer { cxmlsec_free(out) }
         return String(decoding: UnsafeBufferPointer(start: out, count: Int(size)), as: UTF8.self)
+    }
+}
+
+/// An element of a parsed document, holding its document: the node cannot outlive what it points into. Values of
+/// this type cross function boundaries (a decrypted assertion, a logout message's root); inside one function,
+/// ``withPointer(_:)`` scopes the raw pointer.
+struct XMLNode {
+    let document: ParsedXML
+    let pointer: xmlNodePtr
+
+    /// Runs `body` with the node's pointer; the document lives at least until `body` returns.
+    @inline(__always)
+    func withPointer<R>(_ body: (xmlNodePtr) throws -> R) rethrows -> R {
+        try withExtendedLifetime(document) { try body(pointer) }
     }
 }
 

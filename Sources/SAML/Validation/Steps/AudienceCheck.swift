@@ -1,0 +1,21 @@
+import Foundation
+internal import CXMLSec
+
+/// Step 17: at least one AudienceRestriction (saml-profiles §4.1.4.2), and every one names this SP exactly.
+/// ``ServiceProvider/Options/allowMissingAudienceRestriction`` relaxes the first part only: an assertion without
+/// any AudienceRestriction — also one without Conditions, which then has none — is accepted; one that has a
+/// restriction must still name the SP.
+enum AudienceCheck {
+    /// - Returns: every Audience named, each once, in document order.
+    /// - Throws: ``SAMLError/missingAudienceRestriction``, ``SAMLError/audienceMismatch(expected:found:)``.
+    static func check(_ restrictions: [xmlNodePtr], entityID: String, allowMissing: Bool) throws -> [String] {
+        guard !restrictions.isEmpty || allowMissing else { throw SAMLError.missingAudienceRestriction }
+        var audiences: [String] = []
+        for restriction in restrictions {
+            let names = XMLTree.childrenNamed(restriction, NS.assertionURI, "Audience").map(XMLTree.trimmedText)
+            guard Exact.contains(names, entityID) else { throw SAMLError.audienceMismatch(expected: entityID, found: names) }
+            for name in names where !Exact.contains(audiences, name) { audiences.append(name) }
+        }
+        return audiences
+    }
+}
