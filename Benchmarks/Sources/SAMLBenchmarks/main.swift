@@ -1,9 +1,12 @@
 // swift-saml benchmark: full `ServiceProvider.validate` against the C floor (Sources/CFloor) on the same bytes, in
 // the same run; AuthnRequest building, IdP metadata parsing, scaling with concurrent validators, RSS over time.
 //
-// usage: SAMLBenchmarks [--inputs DIR] [--quick] [--only NAME[,NAME…]] [--sections validate,scaling,requests,metadata,rss]
+// usage: SAMLBenchmarks [--inputs DIR] [--quick] [--only NAME[,NAME…]] [--sections validate,scaling,requests,metadata,rss,worst-case]
+//                      [--hostile NAME[,NAME…]] [--kinds response,logout,metadata] [--budget SECONDS]   (worst-case section)
 //        SAMLBenchmarks --profile NAME --impl swift|floor|floor-dup|base64|parse|paired|metadata --iterations N   (no timing: for perf;
 //        `paired` alternates one swift-saml validation and one floor verification, so one profile compares both)
+//        SAMLBenchmarks --profile hostile:NAME --kind response|logout|metadata [--size BYTES] --iterations N
+//        (one worst-case input, or `hostile:reference` for the valid document of that size)
 import CFloor
 import Foundation
 import SAML
@@ -13,7 +16,12 @@ struct Arguments {
         .deletingLastPathComponent().appendingPathComponent("Inputs")
     var quick = false
     var only: Set<String>?
-    var sections: Set<String> = ["validate", "scaling", "requests", "metadata", "rss"]
+    var sections: Set<String> = ["validate", "scaling", "requests", "metadata", "rss", "worst-case"]
+    var hostile: Set<String>?
+    var kinds = DocumentKind.allCases
+    var budget = 1.0
+    var kind = DocumentKind.response
+    var size: Int?
     var profile: String?
     var impl = "swift"
     var iterations = 1000
@@ -31,6 +39,11 @@ struct Arguments {
             case "--profile": profile = value()
             case "--impl": impl = value()
             case "--iterations": iterations = Int(value()) ?? 1000
+            case "--hostile": hostile = Set(value().split(separator: ",").map(String.init))
+            case "--kinds": kinds = value().split(separator: ",").compactMap { DocumentKind(rawValue: String($0)) }
+            case "--budget": budget = Double(value()) ?? 1
+            case "--kind": kind = DocumentKind(rawValue: value()) ?? .response
+            case "--size": size = Int(value())
             case "--rss": let parts = value().split(separator: ",").compactMap { Int($0) }; if parts.count == 2 { rssCounts = (parts[0], parts[1]) }
             default: FileHandle.standardError.write("unknown argument \(args[i])\n".data(using: .utf8)!); exit(2)
             }
@@ -51,6 +64,17 @@ nonisolated func main() async throws {
     let args = Arguments(CommandLine.arguments)
     let inputs = try Inputs(directory: args.inputs)
     let selected = inputs.manifest.inputs.filter { args.only?.contains($0.name) ?? true }
+
+    func worstCase() throws -> WorstCase {
+        WorstCase(context: try HostileContext(inputs: inputs), inputs: inputs, budgetSeconds: args.budget,
+                  secondsPerPoint: args.quick ? 0.15 : 0.4, selected: args.hostile, kinds: args.kinds)
+    }
+
+    if let name = args.profile, name.hasPrefix("hostile:") {
+        try await worstCase().profile(String(name.dropFirst("hostile:".count)), kind: args.kind, size: args.size, iterations: args.iterations)
+        print("\(args.iterations) × \(name) (\(args.kind.rawValue)): done")
+        return
+    }
 
     if let name = args.profile {
         guard let input = inputs.manifest.inputs.first(where: { $0.name == name }) else { throw BenchmarkError.missing(name) }
@@ -189,6 +213,10 @@ nonisolated func main() async throws {
         print("|---|---:|---:|")
         for (c, r) in zip(cases, t) { print("| \(c.name) | \(micros(r.median)) | \(micros(r.p10))–\(micros(r.p90)) |") }
         print("")
+    }
+
+    if args.sections.contains("worst-case") {
+        try await worstCase().run()
     }
 
     if args.sections.contains("rss"), let input = inputs.manifest.inputs.first {

@@ -50,4 +50,13 @@ const char *cfloor_versions(void);
 /* Step 1 alone (parse and free), for the breakdown. Returns 0 on success. */
 int cfloor_parse_only(const unsigned char *xml, int length);
 
+/*
+ * For the worst-case section's valid inputs: signs `xml` in memory. The ds:Signature template (empty DigestValue
+ * and SignatureValue) that is a child of the element whose `ID` is `id` is filled by xmlSecDSigCtxSign with the
+ * PEM private key `keyPEM`. Returns the signed document (`*outLength` bytes, freed with cfloor_free) or NULL.
+ */
+unsigned char *cfloor_sign(const unsigned char *xml, int length, const char *id, const unsigned char *keyPEM,
+                           int keyLength, int *outLength);
+void cfloor_free(void *pointer);
+
 #endif
