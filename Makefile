@@ -12,14 +12,26 @@ quickstart:
 	@swift build --product saml
 	@scripts/quickstart.sh
 
-# The tests: install what they need, build, run every suite.
+# The package traits the test run turns on (SE-0450): the store modules and their conformance suite against a
+# throw-away PostgreSQL cluster (scripts/postgres.sh run starts it, sets SAML_TEST_POSTGRES_URL, stops it).
+TEST_TRAITS ?= SQLite,Postgres
+
+# The tests: install what they need, build (the default build: no traits), run every suite with TEST_TRAITS on, then
+# prove that an app depending on swift-saml without traits resolves none of the optional packages.
 test:
 	@scripts/install-deps.sh test
 	swift build
-	swift test
+	scripts/postgres.sh run swift test --traits $(TEST_TRAITS)
 	@mkdir -p .build-link && ln -sfn .. .build-link/swift-saml
 	swift build --package-path Tests/DependentPackage
 	Tests/DependentPackage/.build/debug/DependentCheck Fixtures/metadata/azure-ad.xml
+	scripts/check-dependent-package.sh
+	scripts/check-snippets.sh --traits $(TEST_TRAITS)
+
+# The store conformance suite alone (in-memory, SQLite, PostgreSQL on a throw-away cluster).
+.PHONY: test-stores
+test-stores:
+	scripts/postgres.sh run swift test --traits $(TEST_TRAITS) --filter SAMLStoreTests
 
 deps:
 	@scripts/install-deps.sh test

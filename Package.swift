@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -10,11 +10,28 @@ let package = Package(
         .library(name: "SAMLCertificatePolicy", targets: ["SAMLCertificatePolicy"]),
         .library(name: "SAMLTesting", targets: ["SAMLTesting"]),
         .executable(name: "saml", targets: ["SAMLCommand"]),
+        // Stores (issue 13): each module compiles to nothing unless its trait is on.
+        .library(name: "SAMLSQLite", targets: ["SAMLSQLite"]),
+        .library(name: "SAMLPostgres", targets: ["SAMLPostgres"]),
+    ],
+    // Optional integrations (SE-0450), none on by default: an app that uses only SAML resolves and builds none of
+    // their packages (Tests/DependentPackage proves it). `.package(url: …, traits: ["Postgres"])` turns one on.
+    traits: [
+        .trait(name: "Hummingbird", description: "SAMLHummingbird: routes, authenticator and lifecycle service for Hummingbird 2."),
+        .trait(name: "Vapor", description: "SAMLVapor: routes, middleware and lifecycle handler for Vapor 4."),
+        .trait(name: "Postgres", description: "SAMLPostgres: the stores on PostgreSQL (postgres-nio), for several instances."),
+        .trait(name: "SQLite", description: "SAMLSQLite: the stores in one SQLite file (sqlite-nio), for one instance."),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
+        // Used only by trait-guarded targets (below): resolved only when one of those traits is on.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +68,22 @@ let package = Package(
             name: "SAMLTesting",
             dependencies: ["SAML"]
         ),
+        .target(
+            name: "SAMLSQLite",
+            dependencies: [
+                "SAML",
+                .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
+        .target(
+            name: "SAMLPostgres",
+            dependencies: [
+                "SAML",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ]
+        ),
         .executableTarget(
             name: "SAMLCommand",
             dependencies: [
@@ -63,16 +96,25 @@ let package = Package(
             dependencies: ["SAML", "SAMLTesting"]
         ),
         .testTarget(
+            name: "SAMLStoreTests",
+            dependencies: [
+                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ]
+        ),
+        .testTarget(
             name: "SAMLCommandTests",
-            dependencies: ["SAMLCommand", "SAML"]
+            dependencies: ["SAMLCommand", "SAML", "SAMLTesting"]
         ),
         .testTarget(
             name: "SAMLAttributeMappingTests",
-            dependencies: ["SAMLAttributeMapping", "SAML"]
+            dependencies: ["SAMLAttributeMapping", "SAML", "SAMLTesting"]
         ),
         .testTarget(
             name: "SAMLCertificatePolicyTests",
-            dependencies: ["SAMLCertificatePolicy", "SAML"]
+            dependencies: ["SAMLCertificatePolicy", "SAML", "SAMLTesting"]
         ),
     ]
 )

@@ -1,5 +1,8 @@
 // swift-tools-version:6.0
-// Proves swift-saml builds as a dependency of another package (no unsafeFlags, system libraries found by pkg-config).
+// Proves swift-saml builds as a dependency of another package (no unsafeFlags, system libraries found by pkg-config),
+// and that without traits it brings in none of the optional integrations' packages: `make test` fails when this
+// package's Package.resolved names postgres-nio, sqlite-nio, hummingbird(-auth) or vapor
+// (scripts/check-dependent-package.sh).
 import PackageDescription
 
 let package = Package(
