@@ -3,7 +3,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-import SAML
+@_spi(Stores) import SAML
 
 /// The library's four stores on PostgreSQL: for several SP instances sharing one database.
 ///

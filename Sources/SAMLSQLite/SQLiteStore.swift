@@ -2,7 +2,7 @@
 #if SQLite
 import Foundation
 import Logging
-import SAML
+@_spi(Stores) import SAML
 import SQLiteNIO
 
 /// The library's four stores in one SQLite file: the embedded default for a single SP instance.
