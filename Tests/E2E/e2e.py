@@ -155,7 +155,11 @@ def start_ssp(faketime=""):
 
 
 def register_ssp(*options):
-    p = subprocess.run(["php", ROOT / "scripts/e2e/ssp/register.php", OUT / "sp-metadata.xml", OUT / "ssp", *options],
+    # The example's metadata says WantAssertionsSigned="false" (it accepts a signed Response or a signed Assertion:
+    # the metadata states what the validator requires), and SimpleSAMLphp reads that as "don't sign the assertion".
+    # Sign both by default, as SimpleSAMLphp does for SPs that ask; a case's own options come after and win.
+    p = subprocess.run(["php", ROOT / "scripts/e2e/ssp/register.php", OUT / "sp-metadata.xml", OUT / "ssp",
+                        "saml20.sign.assertion=true", *options],
                        capture_output=True, text=True)
     check(p.returncode == 0, f"register.php failed: {p.stderr}")
 
