@@ -21,6 +21,7 @@ extension SAMLError {
         case .malformedXML(let detail): return .malformedXML(detail: c(detail))
         case .unsupportedEncoding(let encoding): return .unsupportedEncoding(c(encoding))
         case .encodingMismatch(let bom, let declared): return .encodingMismatch(byteOrderMark: bom, declared: c(declared))
+        case .malformedQuery(let detail): return .malformedQuery(c(detail))
         case .unexpectedRoot(let namespace, let name): return .unexpectedRoot(namespace: c(namespace), name: c(name))
         case .unsupportedVersion(let version): return .unsupportedVersion(c(version))
         case .invalidID(let id): return .invalidID(c(id))

@@ -3,7 +3,8 @@ import Foundation
 /// Every way the `SAML` module rejects an input: one case per failed check, with typed payloads.
 ///
 /// New cases may be added in minor releases as new checks are added; `switch` over this type with a
-/// `default` branch. ``code`` names the case as a stable string (used by the `saml` tool and in logs).
+/// `default` branch. As a ``SAMLCodedError``, ``code`` names the case as a stable string (used by the `saml` tool and
+/// in logs) and ``fault`` says whether the message was refused (HTTP 403) or the SP cannot work (5xx).
 public enum SAMLError: Error, Hashable, Sendable {
     // MARK: Input and XML
     /// The input was empty.
@@ -18,6 +19,17 @@ public enum SAMLError: Error, Hashable, Sendable {
     case doctypeForbidden
     /// The document nests elements deeper than the configured cap.
     case documentTooDeep(limit: Int)
+    /// An element carries more attributes than ``XMLParsingLimits/maxAttributesPerElement`` (namespace declarations
+    /// are not counted). Found by the scan of the raw bytes before libxml2 parses them.
+    case tooManyAttributes(limit: Int)
+    /// An element declares more namespaces than ``XMLParsingLimits/maxNamespaceDeclarationsPerElement``, or more than
+    /// ``XMLParsingLimits/maxNamespaceDeclarationsInScope`` are in scope at one element (`limit` is the bound
+    /// exceeded). Found by the scan of the raw bytes before libxml2 parses them.
+    case tooManyNamespaceDeclarations(limit: Int)
+    /// The document has more nodes (elements, attributes, namespace declarations, comments, processing instructions,
+    /// CDATA sections) than its size allows (`limit`: ``XMLParsingLimits/maxNodes(forBytes:)``). Found by the scan
+    /// of the raw bytes before libxml2 parses them.
+    case tooManyNodes(limit: Int)
     /// The document declares an encoding other than UTF-8 or UTF-16.
     case unsupportedEncoding(String)
     /// The root element is not the one expected (namespace URI and local name as found).
@@ -34,6 +46,8 @@ public enum SAMLError: Error, Hashable, Sendable {
     /// The byte-order mark and the XML declaration name different encodings (`byteOrderMark` is "UTF-8",
     /// "UTF-16LE" or "UTF-16BE"; `declared` as written).
     case encodingMismatch(byteOrderMark: String, declared: String)
+    /// An HTTP-Redirect query string is malformed: a parameter appears twice, or a percent-escape is invalid.
+    case malformedQuery(String)
 
     // MARK: IDs and structure
     /// An `xml:id` attribute appears in the document (libxml2 would treat it as an ID).
@@ -209,7 +223,14 @@ public enum SAMLError: Error, Hashable, Sendable {
 
     /// Which element a required signature was missing from.
     public enum SignedElement: String, Hashable, Sendable {
-        case response, assertion, responseOrAssertion, metadata
+        /// The Response.
+        case response
+        /// The Assertion.
+        case assertion
+        /// The Response or the Assertion (either would do).
+        case responseOrAssertion
+        /// A metadata document's root.
+        case metadata
         /// A LogoutRequest or LogoutResponse: an enveloped signature (HTTP-POST) or a query-string signature
         /// (HTTP-Redirect).
         case logoutMessage
@@ -217,20 +238,35 @@ public enum SAMLError: Error, Hashable, Sendable {
 
     /// How a signature departs from the SAML signature profile (saml-core §5.4).
     public enum SignatureDefect: Hashable, Sendable {
+        /// No `SignedInfo`.
         case missingSignedInfo
+        /// More than one `SignedInfo`.
         case multipleSignedInfo
+        /// No `SignatureValue`.
         case missingSignatureValue
+        /// More than one `SignatureValue`.
         case multipleSignatureValues
+        /// An empty `SignatureValue`.
         case emptySignatureValue
+        /// No `Reference` in SignedInfo.
         case missingReference
+        /// More than one `Reference` (the profile allows exactly one: the signed element).
         case multipleReferences
+        /// A Reference without `DigestValue`.
         case missingDigestValue
+        /// A Reference without `DigestMethod`.
         case missingDigestMethod
+        /// No `SignatureMethod`.
         case missingSignatureMethod
+        /// No `CanonicalizationMethod`.
         case missingCanonicalizationMethod
+        /// A `ds:Object` (content the signature could cover instead of the element).
         case objectPresent
+        /// The Reference lacks the enveloped-signature transform.
         case missingEnvelopedTransform
+        /// The Reference has more transforms than enveloped-signature and exclusive c14n.
         case tooManyTransforms
+        /// An element the profile does not allow inside the signature (its local name).
         case unexpectedElement(String)
         /// An exclusive c14n `InclusiveNamespaces PrefixList` names more prefixes (or bytes) than the bound (its
         /// cost inside libxml2/xmlsec grows quadratically).
@@ -238,12 +274,132 @@ public enum SAMLError: Error, Hashable, Sendable {
     }
 }
 
-extension SAMLError {
-    /// The case name, a stable string for logs, JSON and the `saml` tool's exit reports.
+extension SAMLError: SAMLCodedError {
+    /// The case's name, spelled out per case: a stable string for logs, JSON and the `saml` tool's reports
+    /// (``SAMLCodedError`` says what "stable" promises).
     public var code: String {
-        let text = String(describing: self)
-        if let paren = text.firstIndex(of: "(") { return String(text[..<paren]) }
-        return text
+        switch self {
+        case .emptyInput: "emptyInput"
+        case .inputTooLarge: "inputTooLarge"
+        case .invalidBase64: "invalidBase64"
+        case .malformedXML: "malformedXML"
+        case .doctypeForbidden: "doctypeForbidden"
+        case .documentTooDeep: "documentTooDeep"
+        case .tooManyAttributes: "tooManyAttributes"
+        case .tooManyNamespaceDeclarations: "tooManyNamespaceDeclarations"
+        case .tooManyNodes: "tooManyNodes"
+        case .unsupportedEncoding: "unsupportedEncoding"
+        case .unexpectedRoot: "unexpectedRoot"
+        case .unsupportedVersion: "unsupportedVersion"
+        case .inflateFailed: "inflateFailed"
+        case .inflatedTooLarge: "inflatedTooLarge"
+        case .nulCharacter: "nulCharacter"
+        case .encodingMismatch: "encodingMismatch"
+        case .malformedQuery: "malformedQuery"
+        case .xmlIDForbidden: "xmlIDForbidden"
+        case .invalidID: "invalidID"
+        case .duplicateID: "duplicateID"
+        case .signatureMisplaced: "signatureMisplaced"
+        case .multipleSignatures: "multipleSignatures"
+        case .missingAssertion: "missingAssertion"
+        case .multipleAssertions: "multipleAssertions"
+        case .assertionMisplaced: "assertionMisplaced"
+        case .unexpectedElement: "unexpectedElement"
+        case .encryptedAssertionNotSupported: "encryptedAssertionNotSupported"
+        case .decryptionFailed: "decryptionFailed"
+        case .encryptionAlgorithmNotAllowed: "encryptionAlgorithmNotAllowed"
+        case .encryptionMalformed: "encryptionMalformed"
+        case .encryptionRequired: "encryptionRequired"
+        case .missingElement: "missingElement"
+        case .missingAttribute: "missingAttribute"
+        case .duplicateElement: "duplicateElement"
+        case .signatureMissing: "signatureMissing"
+        case .signatureMalformed: "signatureMalformed"
+        case .referenceURIMismatch: "referenceURIMismatch"
+        case .transformNotAllowed: "transformNotAllowed"
+        case .algorithmNotAllowed: "algorithmNotAllowed"
+        case .digestMismatch: "digestMismatch"
+        case .signatureInvalid: "signatureInvalid"
+        case .signatureVerificationFailed: "signatureVerificationFailed"
+        case .weakKey: "weakKey"
+        case .destinationMismatch: "destinationMismatch"
+        case .inResponseToMismatch: "inResponseToMismatch"
+        case .unsolicitedResponse: "unsolicitedResponse"
+        case .statusNotSuccess: "statusNotSuccess"
+        case .issuerMismatch: "issuerMismatch"
+        case .unknownIssuer: "unknownIssuer"
+        case .signedResponseWithoutIssuer: "signedResponseWithoutIssuer"
+        case .invalidIssuerFormat: "invalidIssuerFormat"
+        case .messageParameterMismatch: "messageParameterMismatch"
+        case .responseFromUnexpectedIdP: "responseFromUnexpectedIdP"
+        case .logoutRequestExpired: "logoutRequestExpired"
+        case .logoutMessageNotYetValid: "logoutMessageNotYetValid"
+        case .logoutMessageTooOld: "logoutMessageTooOld"
+        case .missingIssuer: "missingIssuer"
+        case .missingSubject: "missingSubject"
+        case .missingNameID: "missingNameID"
+        case .noBearerSubjectConfirmation: "noBearerSubjectConfirmation"
+        case .recipientMismatch: "recipientMismatch"
+        case .subjectConfirmationExpired: "subjectConfirmationExpired"
+        case .subjectConfirmationNotBefore: "subjectConfirmationNotBefore"
+        case .subjectConfirmationMissingNotOnOrAfter: "subjectConfirmationMissingNotOnOrAfter"
+        case .assertionNotYetValid: "assertionNotYetValid"
+        case .assertionExpired: "assertionExpired"
+        case .invalidTimeWindow: "invalidTimeWindow"
+        case .unknownCondition: "unknownCondition"
+        case .audienceMismatch: "audienceMismatch"
+        case .missingAudienceRestriction: "missingAudienceRestriction"
+        case .missingAuthnStatement: "missingAuthnStatement"
+        case .sessionExpired: "sessionExpired"
+        case .replayDetected: "replayDetected"
+        case .replayCacheFull: "replayCacheFull"
+        case .invalidTime: "invalidTime"
+        case .missingIDPSSODescriptor: "missingIDPSSODescriptor"
+        case .missingSPSSODescriptor: "missingSPSSODescriptor"
+        case .entityNotFound: "entityNotFound"
+        case .ambiguousEntity: "ambiguousEntity"
+        case .duplicateEntityID: "duplicateEntityID"
+        case .invalidCertificate: "invalidCertificate"
+        case .invalidEndpointURL: "invalidEndpointURL"
+        case .metadataExpired: "metadataExpired"
+        case .invalidKey: "invalidKey"
+        case .signingFailed: "signingFailed"
+        case .invalidConfiguration: "invalidConfiguration"
+        case .unsignedRequestRefused: "unsignedRequestRefused"
+        case .unknownIdentityProvider: "unknownIdentityProvider"
+        case .noIdentityProvider: "noIdentityProvider"
+        case .requestStoreFull: "requestStoreFull"
+        }
+    }
+
+    /// Whose fault the error is (``SAMLCodedError`` has the rule): the server's for configuration, keys, IdP
+    /// metadata, a missing IdP, unsigned metadata and full stores; the client's for every refused message.
+    public var fault: Fault {
+        switch self {
+        case .signatureMissing(let element): element == .metadata ? .server : .client
+        case .emptyInput, .inputTooLarge, .invalidBase64, .malformedXML, .doctypeForbidden, .documentTooDeep,
+             .tooManyAttributes, .tooManyNamespaceDeclarations, .tooManyNodes,
+             .unsupportedEncoding, .unexpectedRoot, .unsupportedVersion, .inflateFailed, .inflatedTooLarge,
+             .nulCharacter, .encodingMismatch, .malformedQuery, .xmlIDForbidden, .invalidID, .duplicateID, .signatureMisplaced,
+             .multipleSignatures, .missingAssertion, .multipleAssertions, .assertionMisplaced, .unexpectedElement,
+             .encryptedAssertionNotSupported, .decryptionFailed, .encryptionAlgorithmNotAllowed,
+             .encryptionMalformed, .encryptionRequired, .missingElement, .missingAttribute, .duplicateElement,
+             .signatureMalformed, .referenceURIMismatch, .transformNotAllowed, .algorithmNotAllowed,
+             .digestMismatch, .signatureInvalid, .signatureVerificationFailed, .weakKey, .destinationMismatch,
+             .inResponseToMismatch, .unsolicitedResponse, .statusNotSuccess, .issuerMismatch, .unknownIssuer,
+             .signedResponseWithoutIssuer, .invalidIssuerFormat, .messageParameterMismatch,
+             .responseFromUnexpectedIdP, .logoutRequestExpired, .logoutMessageNotYetValid, .logoutMessageTooOld,
+             .missingIssuer, .missingSubject, .missingNameID, .noBearerSubjectConfirmation, .recipientMismatch,
+             .subjectConfirmationExpired, .subjectConfirmationNotBefore, .subjectConfirmationMissingNotOnOrAfter,
+             .assertionNotYetValid, .assertionExpired, .invalidTimeWindow, .unknownCondition, .audienceMismatch,
+             .missingAudienceRestriction, .missingAuthnStatement, .sessionExpired, .replayDetected, .invalidTime:
+            .client
+        case .replayCacheFull, .missingIDPSSODescriptor, .missingSPSSODescriptor, .entityNotFound,
+             .ambiguousEntity, .duplicateEntityID, .invalidCertificate, .invalidEndpointURL, .metadataExpired,
+             .invalidKey, .signingFailed, .invalidConfiguration, .unsignedRequestRefused, .unknownIdentityProvider,
+             .noIdentityProvider, .requestStoreFull:
+            .server
+        }
     }
 }
 

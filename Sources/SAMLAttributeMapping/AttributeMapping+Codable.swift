@@ -49,6 +49,7 @@ extension AttributeMapping: Codable {
     }
 
     /// The mapping as JSON, keys sorted (what ``init(json:)`` reads back).
+    /// - Throws: `EncodingError` from `JSONEncoder` (not expected: every mapping encodes).
     public func json() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -90,6 +90,8 @@ extension AttributeMapping {
     public static var presetNames: [String] { presets.keys.sorted() }
 
     /// The preset with this name (`azure-ad`, `webex`, `adfs`, `okta`, `shibboleth`, `keycloak`).
+    /// - Parameters:
+    ///   - name: one of ``presetNames``.
     /// - Throws: ``AttributeMappingError/unknownPreset(_:)``.
     public static func preset(named name: String) throws -> AttributeMapping {
         guard let mapping = presets[name] else { throw AttributeMappingError.unknownPreset(name) }

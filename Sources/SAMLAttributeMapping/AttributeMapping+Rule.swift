@@ -10,6 +10,7 @@ extension AttributeMapping {
         /// How many values the field takes (default ``Multiplicity/single(onMany:)`` rejecting several).
         public var multiplicity: Multiplicity
 
+        /// Creates a rule (``required(_:from:)``, ``optional(_:from:)`` and ``list(_:from:)`` are the usual shapes).
         /// - Parameters:
         ///   - field: the field's name.
         ///   - sources: where to read it, first present wins.
@@ -23,16 +24,25 @@ extension AttributeMapping {
         }
 
         /// A required single-valued field that rejects several values.
+        /// - Parameters:
+        ///   - field: the field's name.
+        ///   - sources: where to read it, first present wins.
         public static func required(_ field: String, from sources: Source...) -> Rule {
             Rule(field: field, sources: sources, required: true, multiplicity: .single(onMany: .reject))
         }
 
         /// An optional single-valued field that rejects several values.
+        /// - Parameters:
+        ///   - field: the field's name.
+        ///   - sources: where to read it, first present wins.
         public static func optional(_ field: String, from sources: Source...) -> Rule {
             Rule(field: field, sources: sources, required: false, multiplicity: .single(onMany: .reject))
         }
 
         /// An optional multi-valued field (groups, roles, affiliations).
+        /// - Parameters:
+        ///   - field: the field's name.
+        ///   - sources: where to read it, first present wins.
         public static func list(_ field: String, from sources: Source...) -> Rule {
             Rule(field: field, sources: sources, required: false, multiplicity: .multiple)
         }

@@ -1,13 +1,13 @@
 import SAML
 
-/// Turns a ``VerifiedAssertion`` into the app's user record, declaratively: a list of rules `field ← source`.
+/// Turns a `VerifiedAssertion` into the app's user record, declaratively: a list of rules `field ← source`.
 ///
 /// Each ``Rule`` names a field and the places to read it from, in order (the first source that is present wins), says
 /// whether the field is required and how many values it takes. Mappings are `Codable`, so an admin's JSON file can
 /// define one (the format is in ``init(json:)``); presets such as ``azureAD`` cover the IdPs people actually use.
 ///
 /// ```swift
-/// let assertion = try await sp.validate(samlResponse: form["SAMLResponse"], expectedRequestID: storedID)
+/// let assertion = try await acs.validate(samlResponse: form["SAMLResponse"] ?? "", expectedRequestID: requestID)
 /// let user = try AttributeMapping.azureAD.map(assertion)
 /// if let link = user.groupsOverageLink { /* fetch the groups from Microsoft Graph */ }
 /// ```
@@ -15,6 +15,7 @@ public struct AttributeMapping: Sendable, Hashable {
     /// The rules, in the order they are applied (the first failing required rule is the error reported).
     public let rules: [Rule]
 
+    /// Creates a mapping from its rules, checking them.
     /// - Parameter rules: at least one rule; field names unique and non-empty; each rule with at least one source.
     /// - Throws: ``AttributeMappingError/noRules``, ``AttributeMappingError/emptyFieldName``,
     ///   ``AttributeMappingError/duplicateField(_:)``, ``AttributeMappingError/noSources(field:)``.
@@ -39,7 +40,7 @@ public struct AttributeMapping: Sendable, Hashable {
     /// A source is *present* when it yields at least one value that is not empty or whitespace only (empty values
     /// are dropped, so an IdP that sends `<AttributeValue/>` falls through to the next source). Values keep their
     /// document order; several `Attribute` elements with the same Name contribute their values in turn.
-    /// - Parameter assertion: an assertion returned by ``ServiceProvider``.
+    /// - Parameter assertion: an assertion returned by `ServiceProvider`.
     /// - Returns: the mapped fields, with the assertion's NameID and issuer.
     /// - Throws: ``AttributeMappingError/missingRequired(field:tried:)`` when no source of a required rule is present;
     ///   ``AttributeMappingError/tooManyValues(field:count:)`` when a single-valued rule that rejects several values

@@ -1,7 +1,10 @@
+import SAML
+
 /// Every way `SAMLAttributeMapping` rejects an assertion or a mapping: one case per failed check.
 ///
-/// New cases may be added in minor releases; `switch` over this type with a `default` branch. ``code`` names the
-/// case as a stable string (the `saml` tool prints it).
+/// New cases may be added in minor releases; `switch` over this type with a `default` branch. As a
+/// `SAMLCodedError`, ``code`` names the case as a stable string (the `saml` tool prints it) and ``fault`` says
+/// whether the assertion was refused (HTTP 403) or the mapping cannot be used (5xx).
 public enum AttributeMappingError: Error, Hashable, Sendable {
     // MARK: Mapping an assertion
     /// A required field is missing: none of the sources tried (in order) yielded a non-blank value.
@@ -25,11 +28,30 @@ public enum AttributeMappingError: Error, Hashable, Sendable {
     case invalidJSON(detail: String)
 }
 
-extension AttributeMappingError {
-    /// The case name, a stable string for logs, JSON and the `saml` tool's exit reports.
+extension AttributeMappingError: SAMLCodedError {
+    /// The case's name, spelled out per case: a stable string for logs, JSON and the `saml` tool's reports
+    /// (`SAMLCodedError` says what "stable" promises).
     public var code: String {
-        let text = String(describing: self)
-        if let paren = text.firstIndex(of: "(") { return String(text[..<paren]) }
-        return text
+        switch self {
+        case .missingRequired: "missingRequired"
+        case .tooManyValues: "tooManyValues"
+        case .noRules: "noRules"
+        case .emptyFieldName: "emptyFieldName"
+        case .duplicateField: "duplicateField"
+        case .noSources: "noSources"
+        case .unknownPreset: "unknownPreset"
+        case .invalidJSON: "invalidJSON"
+        }
+    }
+
+    /// Whose fault the error is (`SAMLCodedError` has the rule): the server's for a mapping that cannot be used,
+    /// the client's for an assertion that lacks what the mapping requires.
+    public var fault: Fault {
+        switch self {
+        case .missingRequired, .tooManyValues:
+            .client
+        case .noRules, .emptyFieldName, .duplicateField, .noSources, .unknownPreset, .invalidJSON:
+            .server
+        }
     }
 }

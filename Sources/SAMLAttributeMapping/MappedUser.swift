@@ -23,12 +23,18 @@ public struct MappedUser: Sendable, Hashable {
     }
 
     /// The values of a field, or nil when it was not mapped.
+    /// - Parameters:
+    ///   - field: the field's name (``Field`` has the presets').
     public subscript(field: String) -> [String]? { fields[field] }
 
     /// The first value of a field, or nil when it was not mapped.
+    /// - Parameters:
+    ///   - field: the field's name (``Field`` has the presets').
     public func value(_ field: String) -> String? { fields[field]?.first }
 
     /// The values of a field; empty when it was not mapped.
+    /// - Parameters:
+    ///   - field: the field's name (``Field`` has the presets').
     public func values(_ field: String) -> [String] { fields[field] ?? [] }
 
     /// The field names the presets use, so that app code reads the same fields whichever IdP signed the user in.
@@ -36,24 +42,37 @@ public struct MappedUser: Sendable, Hashable {
         /// The account identifier the app should key users on (preset by preset: Entra ID objectidentifier, Webex
         /// `uid`, AD FS UPN, Okta and Keycloak NameID, eduPerson `uid`).
         public static let uid = "uid"
+        /// The user's email address.
         public static let email = "email"
+        /// The given name.
         public static let givenName = "givenName"
+        /// The surname.
         public static let surname = "surname"
+        /// The display name.
         public static let displayName = "displayName"
+        /// Group identifiers (multi-valued).
         public static let groups = "groups"
+        /// Role names (multi-valued).
         public static let roles = "roles"
         /// Entra ID's group-overage link: present instead of `groups` when the user is in more groups than fit a token.
         public static let groupsOverageLink = "groupsOverageLink"
+        /// The user principal name (Entra ID, AD FS).
         public static let userPrincipalName = "userPrincipalName"
+        /// Entra ID's tenant ID.
         public static let tenantID = "tenantID"
+        /// Entra ID's identity provider claim (the tenant, or a guest's home IdP).
         public static let identityProvider = "identityProvider"
+        /// How the user authenticated (Entra ID's authnmethodsreferences, multi-valued).
         public static let authnMethods = "authnMethods"
         /// AD FS's Name claim (often `DOMAIN\user`).
         public static let name = "name"
         /// eduPersonPrincipalName.
         public static let principalName = "principalName"
+        /// eduPersonAffiliation (multi-valued).
         public static let affiliation = "affiliation"
+        /// eduPersonScopedAffiliation (multi-valued).
         public static let scopedAffiliation = "scopedAffiliation"
+        /// eduPersonEntitlement (multi-valued).
         public static let entitlement = "entitlement"
     }
 

@@ -18,6 +18,7 @@ public struct CAPolicy: Sendable, Hashable {
     let anchorCertificates: [Certificate]
     let intermediateCertificates: [Certificate]
 
+    /// Creates a CA policy from certificates.
     /// - Parameters:
     ///   - trustAnchors: the CA certificates to trust; at least one unless `includeSystemTrustRoots`.
     ///   - intermediates: untrusted certificates that may complete a chain.
@@ -45,6 +46,9 @@ public struct CAPolicy: Sendable, Hashable {
     }
 
     /// Every `CERTIFICATE` block of a PEM bundle.
+    /// - Parameters:
+    ///   - pem: a PEM bundle; empty (or whitespace) for none.
+    /// - Returns: the certificates in bundle order.
     /// - Throws: ``CertificatePolicyError/invalidCertificate(detail:)``.
     public static func certificates(inPEM pem: String) throws -> [SAMLCertificate] {
         guard pem.contains("-----BEGIN") else {

@@ -1,10 +1,12 @@
 import Foundation
+import SAML
 
 /// Every way `SAMLCertificatePolicy` rejects a signing certificate or a policy: one case per failed check, naming
 /// the certificate by its subject (RFC 4514 string, as swift-certificates prints it).
 ///
-/// New cases may be added in minor releases; `switch` over this type with a `default` branch. ``code`` names the
-/// case as a stable string.
+/// New cases may be added in minor releases; `switch` over this type with a `default` branch. As a
+/// `SAMLCodedError`, ``code`` names the case as a stable string and ``fault`` says whether the signing certificate
+/// was refused (HTTP 403) or the policy or the metadata's certificates cannot be used (5xx).
 public enum CertificatePolicyError: Error, Hashable, Sendable {
     // MARK: Configuration
     /// A CA policy without any trust anchor (and without the system store): it would trust nothing, so it is refused
@@ -52,11 +54,39 @@ public enum CertificatePolicyError: Error, Hashable, Sendable {
     case weakSignatureAlgorithm(subject: String, oid: String)
 }
 
-extension CertificatePolicyError {
-    /// The case name, a stable string for logs, JSON and the `saml` tool's exit reports.
+extension CertificatePolicyError: SAMLCodedError {
+    /// The case's name, spelled out per case: a stable string for logs, JSON and the `saml` tool's reports
+    /// (`SAMLCodedError` says what "stable" promises).
     public var code: String {
-        let text = String(describing: self)
-        if let paren = text.firstIndex(of: "(") { return String(text[..<paren]) }
-        return text
+        switch self {
+        case .noTrustAnchors: "noTrustAnchors"
+        case .invalidCertificate: "invalidCertificate"
+        case .notPinned: "notPinned"
+        case .selfSignedLeafInCAMode: "selfSignedLeafInCAMode"
+        case .signingCertificateIsCA: "signingCertificateIsCA"
+        case .noPathToTrustAnchor: "noPathToTrustAnchor"
+        case .chainUntrusted: "chainUntrusted"
+        case .tooManyIntermediates: "tooManyIntermediates"
+        case .expired: "expired"
+        case .notYetValid: "notYetValid"
+        case .notACertificateAuthority: "notACertificateAuthority"
+        case .missingKeyCertSign: "missingKeyCertSign"
+        case .missingDigitalSignature: "missingDigitalSignature"
+        case .weakKey: "weakKey"
+        case .weakSignatureAlgorithm: "weakSignatureAlgorithm"
+        }
+    }
+
+    /// Whose fault the error is (`SAMLCodedError` has the rule): the server's for a policy or metadata certificate that cannot be used,
+    /// the client's for a signing certificate the policy refuses.
+    public var fault: Fault {
+        switch self {
+        case .notPinned, .selfSignedLeafInCAMode, .signingCertificateIsCA, .noPathToTrustAnchor, .chainUntrusted,
+             .expired, .notYetValid, .notACertificateAuthority, .missingKeyCertSign, .missingDigitalSignature,
+             .weakKey, .weakSignatureAlgorithm:
+            .client
+        case .noTrustAnchors, .invalidCertificate, .tooManyIntermediates:
+            .server
+        }
     }
 }

@@ -7,9 +7,13 @@ import X509
 public struct CertificateReport: Sendable, Hashable {
     /// Which policy produced the report.
     public enum Mode: String, Sendable, Hashable, Codable {
-        case pinned, certificateAuthority
+        /// ``CertificateTrustPolicy/pinned``.
+        case pinned
+        /// ``CertificateTrustPolicy/certificateAuthority(_:)``.
+        case certificateAuthority
     }
 
+    /// Which policy produced the report.
     public let mode: Mode
     /// The instant the certificates were evaluated at.
     public let evaluatedAt: Date
@@ -24,6 +28,8 @@ public struct CertificateReport: Sendable, Hashable {
     public let warnings: [CertificateWarning]
 
     /// The certificates (chain and metadata) that expire within `days` days of ``evaluatedAt``, soonest first.
+    /// - Parameters:
+    ///   - days: the horizon, in whole days (0: expiring on the evaluation day or already expired).
     public func expiring(withinDays days: Int) -> [CertificateSummary] {
         var seen: Set<SAMLCertificate> = []
         return (chain + metadataCertificates)
@@ -34,13 +40,17 @@ public struct CertificateReport: Sendable, Hashable {
 
 /// One certificate as the report shows it.
 public struct CertificateSummary: Sendable, Hashable {
+    /// The certificate itself.
     public let certificate: SAMLCertificate
     /// RFC 4514 subject, as swift-certificates prints it.
     public let subject: String
+    /// RFC 4514 issuer, as swift-certificates prints it.
     public let issuer: String
     /// The serial number in hex, colon-separated.
     public let serialNumber: String
+    /// Start of the validity window.
     public let notBefore: Date
+    /// End of the validity window.
     public let notAfter: Date
     /// Whole days from the evaluation instant to notAfter, rounded down: 0 on the last day, negative once expired.
     public let daysToExpiry: Int
@@ -48,6 +58,7 @@ public struct CertificateSummary: Sendable, Hashable {
     public let daysUntilValid: Int?
     /// `RSA-2048`, `EC P-256`, `Ed25519`.
     public let publicKey: String
+    /// Whether the certificate's issuer is its subject and its own key verifies its signature.
     public let isSelfSigned: Bool
 
     init(_ certificate: SAMLCertificate, parsed: Certificate, at now: Date) {

@@ -1,7 +1,7 @@
 import Foundation
 import SAML
 
-/// Lets a ``ServiceProvider`` apply the policy inside `validate` (pass it as `signingCertificateCheck:`): a
+/// Lets a `ServiceProvider` apply the policy inside `validate` (pass it as `signingCertificateCheck:`): a
 /// rejection is the policy's ``CertificatePolicyError``; warnings need ``CertificateTrustPolicy/evaluate(_:identityProvider:at:)``.
 ///
 /// Pinned mode rejects only a signing certificate that is not in the metadata (which `validate` already ensures):

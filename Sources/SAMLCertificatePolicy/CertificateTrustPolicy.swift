@@ -2,12 +2,12 @@ import Foundation
 import SAML
 @_spi(FixedExpiryValidationTime) import X509
 
-/// Decides whether the certificate that verified a response is acceptable, on top of what ``ServiceProvider``
+/// Decides whether the certificate that verified a response is acceptable, on top of what `ServiceProvider`
 /// already enforces (the signature verified with a key from the IdP's metadata, never one from the message).
 ///
 /// ```swift
-/// let assertion = try await sp.validate(samlResponse: body, expectedRequestID: id)
-/// let policy = CertificateTrustPolicy.certificateAuthority(try CAPolicy(trustAnchorsPEM: bundle))
+/// let assertion = try await acs.validate(samlResponse: form["SAMLResponse"] ?? "", expectedRequestID: requestID)
+/// let policy = CertificateTrustPolicy.certificateAuthority(try CAPolicy(trustAnchorsPEM: bundlePEM))
 /// let report = try await policy.evaluate(assertion, identityProvider: idp, at: clock.now())
 /// for warning in report.warnings { log.warning("\(warning)") }
 /// ```
@@ -40,7 +40,7 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
     /// signature algorithms). Pinned mode: only the first step; the signing certificate's dates become warnings.
     ///
     /// - Parameters:
-    ///   - signingCertificate: ``VerifiedAssertion/signingCertificate``.
+    ///   - signingCertificate: `VerifiedAssertion.signingCertificate`.
     ///   - metadataCertificates: the IdP metadata's signing certificates (the pin set; in CA mode also offered as
     ///     intermediates). Those other than the signing one that cannot be read are reported as
     ///     ``CertificateWarning/unusableMetadataCertificate(_:)``.
@@ -115,6 +115,12 @@ public enum CertificateTrustPolicy: Sendable, Hashable {
 
     /// Evaluates the certificate that verified `assertion` against `identityProvider`'s metadata certificates
     /// (see ``evaluate(signingCertificate:metadataCertificates:at:)``).
+    /// - Parameters:
+    ///   - assertion: what `ServiceProvider` returned.
+    ///   - identityProvider: the IdP that signed it (its signing certificates and the additional ones of its metadata
+    ///     are the pin set).
+    ///   - now: the SP clock's instant.
+    /// - Throws: as ``evaluate(signingCertificate:metadataCertificates:at:)``.
     public func evaluate(_ assertion: VerifiedAssertion, identityProvider: IdPMetadata, at now: Date) async throws -> CertificateReport {
         try await evaluate(signingCertificate: assertion.signingCertificate,
                            metadataCertificates: identityProvider.signingCertificates + identityProvider.additionalCertificates, at: now)

@@ -9,6 +9,7 @@ public struct KeyStrengthPolicy: VerifierPolicy, Sendable {
     public static let minimumRSABits = 2048
     public let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = []
 
+    /// Creates the check (it has no settings).
     public init() {}
 
     public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {

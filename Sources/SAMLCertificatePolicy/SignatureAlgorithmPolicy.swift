@@ -12,6 +12,7 @@ public struct SignatureAlgorithmPolicy: VerifierPolicy, Sendable {
     ]
     public let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = []
 
+    /// Creates the check (it has no settings).
     public init() {}
 
     public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {

@@ -8,6 +8,7 @@ public struct SigningCertificatePolicy: VerifierPolicy, Sendable {
         .X509ExtensionID.basicConstraints, .X509ExtensionID.keyUsage,
     ]
 
+    /// Creates the check (it has no settings).
     public init() {}
 
     public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {

@@ -9,6 +9,7 @@ public struct ValidityPolicy: VerifierPolicy, Sendable {
     public let validationTime: Date
     public let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = []
 
+    /// A check at `validationTime`.
     /// - Parameter validationTime: the instant to check validity at (the SP clock's `now()`).
     public init(validationTime: Date) { self.validationTime = validationTime }
 

@@ -13,3 +13,28 @@ public enum PostgresStoreError: Error, Hashable, Sendable {
     case invalidURL(reason: String)
 }
 #endif
+
+#if Postgres
+import SAML
+
+extension PostgresStoreError: SAMLCodedError {
+    /// The case's name.
+    public var code: String {
+        switch self {
+        case .databaseFailed: "databaseFailed"
+        case .timedOut: "timedOut"
+        case .migrationFailed: "migrationFailed"
+        case .invalidURL: "invalidURL"
+        }
+    }
+
+    /// A server that is down, unreachable or slow is unavailable (503: retry); a failed migration or a bad URL is the
+    /// server's configuration.
+    public var fault: Fault {
+        switch self {
+        case .databaseFailed, .timedOut: .unavailable
+        case .migrationFailed, .invalidURL: .server
+        }
+    }
+}
+#endif

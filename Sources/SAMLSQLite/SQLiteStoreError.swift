@@ -12,3 +12,28 @@ public enum SQLiteStoreError: Error, Hashable, Sendable {
     case unexpectedRow(operation: String)
 }
 #endif
+
+#if SQLite
+import SAML
+
+extension SQLiteStoreError: SAMLCodedError {
+    /// The case's name.
+    public var code: String {
+        switch self {
+        case .openFailed: "openFailed"
+        case .migrationFailed: "migrationFailed"
+        case .databaseFailed: "databaseFailed"
+        case .unexpectedRow: "unexpectedRow"
+        }
+    }
+
+    /// A database that cannot be opened or migrated is the server's configuration; one that fails a statement is
+    /// unavailable (503: retry), never a verdict on the user.
+    public var fault: Fault {
+        switch self {
+        case .openFailed, .migrationFailed, .unexpectedRow: .server
+        case .databaseFailed: .unavailable
+        }
+    }
+}
+#endif

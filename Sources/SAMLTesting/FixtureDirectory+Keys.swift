@@ -4,7 +4,7 @@ import SAML
 extension FixtureDirectory {
     /// The certificate `Fixtures/keys/<name>.crt`.
     /// - Parameter name: the file name without its extension, e.g. `"idp-rsa2048"`.
-    /// - Throws: the file's read error, ``SAML/SAMLError/invalidCertificate(_:)``.
+    /// - Throws: the file's read error, `SAMLError.invalidCertificate`.
     public func certificate(_ name: String) throws -> SAMLCertificate {
         try SAMLCertificate(pem: try text("keys/\(name).crt"))
     }
@@ -13,14 +13,14 @@ extension FixtureDirectory {
     /// - Parameters:
     ///   - name: the file name without its extension, e.g. `"idp-rsa2048"`.
     ///   - algorithm: the signature algorithm; nil for the key's default (RSA-SHA256, ECDSA-SHA256).
-    /// - Throws: the file's read error, ``SAML/SAMLError/invalidKey(_:)``, ``SAML/SAMLError/invalidCertificate(_:)``.
+    /// - Throws: the file's read error, `SAMLError.invalidKey`, `SAMLError.invalidCertificate`.
     public func signingKey(_ name: String, algorithm: SignatureAlgorithm? = nil) throws -> SigningKey {
         try SigningKey(privateKeyPEM: try text("keys/\(name).key"), certificatePEM: try text("keys/\(name).crt"), algorithm: algorithm)
     }
 
     /// The SP decryption key `Fixtures/keys/<name>.key` (an RSA key).
     /// - Parameter name: the file name without its extension, e.g. `"sp-enc-rsa2048"`.
-    /// - Throws: the file's read error, ``SAML/SAMLError/invalidKey(_:)``.
+    /// - Throws: the file's read error, `SAMLError.invalidKey`.
     public func decryptionKey(_ name: String) throws -> DecryptionKey {
         try DecryptionKey(privateKeyPEM: try text("keys/\(name).key"))
     }

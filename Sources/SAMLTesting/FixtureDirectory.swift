@@ -6,6 +6,7 @@ public struct FixtureDirectory: Sendable {
     /// The repository root (the folder holding `Package.swift` and `Fixtures/`).
     public let repositoryRoot: URL
 
+    /// Finds the repository that holds `file` by walking up its folders.
     /// - Parameter file: pass `#filePath` of a file inside the repository.
     /// - Returns: nil when no ancestor holds both `Package.swift` and `Fixtures/`.
     public init?(from file: String = #filePath) {
@@ -29,11 +30,19 @@ public struct FixtureDirectory: Sendable {
     public var corpus: URL { repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus") }
 
     /// A file under `Fixtures/`.
+    /// - Parameters:
+    ///   - relative: the path below `Fixtures/` (`metadata/azure-ad.xml`).
     public func url(_ relative: String) -> URL { directory.appendingPathComponent(relative) }
 
     /// The bytes of a file under `Fixtures/`.
+    /// - Parameters:
+    ///   - relative: the path below `Fixtures/`.
+    /// - Throws: Foundation's error when the file cannot be read.
     public func bytes(_ relative: String) throws -> [UInt8] { Array(try Data(contentsOf: url(relative))) }
 
-    /// The text of a file under `Fixtures/`.
+    /// The text of a file under `Fixtures/` (UTF-8; invalid bytes become U+FFFD).
+    /// - Parameters:
+    ///   - relative: the path below `Fixtures/`.
+    /// - Throws: Foundation's error when the file cannot be read.
     public func text(_ relative: String) throws -> String { String(decoding: try bytes(relative), as: UTF8.self) }
 }

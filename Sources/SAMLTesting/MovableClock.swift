@@ -8,6 +8,7 @@ public final class MovableClock: SAMLClock, @unchecked Sendable {
     private let lock = NSLock()
     private var instant: Date
 
+    /// A clock that reads `start` until moved.
     /// - Parameter start: the first instant.
     public init(_ start: Date) {
         instant = start
@@ -17,11 +18,15 @@ public final class MovableClock: SAMLClock, @unchecked Sendable {
     public func now() -> Date { lock.withLock { instant } }
 
     /// Moves the clock forward (or back, with a negative interval).
+    /// - Parameters:
+    ///   - interval: seconds to add.
     public func advance(by interval: TimeInterval) {
         lock.withLock { instant = instant.addingTimeInterval(interval) }
     }
 
     /// Sets the clock to `date`.
+    /// - Parameters:
+    ///   - date: the new instant.
     public func set(_ date: Date) {
         lock.withLock { instant = date }
     }

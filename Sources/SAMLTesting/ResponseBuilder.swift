@@ -5,8 +5,9 @@ import Foundation
 /// a framework route, a store): the values a test needs to vary are properties, everything else is a valid default.
 ///
 /// ```swift
-/// var builder = ResponseBuilder(issuer: idpEntityID, audience: sp.entityID, acsURL: acs, now: clock.now())
-/// builder.inResponseTo = start.requestID
+/// var builder = ResponseBuilder(issuer: idp.entityID, audience: sp.entityID, acsURL: "https://app.example.com/saml/acs",
+///                               now: clock.now())
+/// builder.inResponseTo = requestID
 /// let body = try builder.samlResponse(signingAssertionWith: idpKey)
 /// ```
 public struct ResponseBuilder: Sendable {
@@ -37,6 +38,7 @@ public struct ResponseBuilder: Sendable {
     /// The Assertion's ID.
     public var assertionID = "_a" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
+    /// A valid response from `issuer` to the SP `audience` at `acsURL`, issued at `now`, with the default fields.
     /// - Parameters:
     ///   - issuer: the IdP's entityID.
     ///   - audience: the SP's entityID.
@@ -90,7 +92,10 @@ public struct ResponseBuilder: Sendable {
 
     /// The Response document: the Assertion signed with `assertionKey`, the Response with `responseKey` (either or
     /// both; neither gives an unsigned response, which every SP must refuse).
-    /// - Throws: the library's signing errors.
+    /// - Parameters:
+    ///   - assertionKey: signs the Assertion when given.
+    ///   - responseKey: signs the Response when given.
+    /// - Throws: `SAMLError.signingFailed` and the parser's errors (a field that makes the XML malformed).
     public func xml(signingAssertionWith assertionKey: SigningKey? = nil, signingResponseWith responseKey: SigningKey? = nil) throws -> String {
         var assertion = assertionXML(template: assertionKey)
         if let assertionKey {
@@ -110,6 +115,10 @@ public struct ResponseBuilder: Sendable {
     }
 
     /// The base64 `SAMLResponse` form value of ``xml(signingAssertionWith:signingResponseWith:)``.
+    /// - Parameters:
+    ///   - assertionKey: signs the Assertion when given.
+    ///   - responseKey: signs the Response when given.
+    /// - Throws: as ``xml(signingAssertionWith:signingResponseWith:)``.
     public func samlResponse(signingAssertionWith assertionKey: SigningKey? = nil, signingResponseWith responseKey: SigningKey? = nil) throws -> String {
         Data(try xml(signingAssertionWith: assertionKey, signingResponseWith: responseKey).utf8).base64EncodedString()
     }

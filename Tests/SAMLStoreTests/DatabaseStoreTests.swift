@@ -79,19 +79,30 @@ struct DatabaseStoreTests {
             try await stores.requests.put(request)
             try await stores.breakDatabase()
             let key = ReplayKey(issuer: "idp", kind: .assertion, id: "_fresh")
-            await #expect(throws: (any Error).self) { try await stores.replay.insertIfAbsent(key, expiresAt: clock.now() + 300) }
-            await #expect(throws: (any Error).self) { try await stores.requests.take(relayState: "rs") }
-            await #expect(throws: (any Error).self) { try await stores.requests.put(request) }
-            await #expect(throws: (any Error).self) { try await stores.archive.load() }
-            await #expect(throws: (any Error).self) {
+            // Each call throws the store's own error, which says the database is unavailable (503), not a verdict.
+            try await expectUnavailable { try await stores.replay.insertIfAbsent(key, expiresAt: clock.now() + 300) }
+            try await expectUnavailable { try await stores.requests.take(relayState: "rs") }
+            try await expectUnavailable { try await stores.requests.put(request) }
+            try await expectUnavailable { try await stores.archive.load() }
+            try await expectUnavailable {
                 try await stores.archive.save(ArchivedIdPMetadata(source: "s", entityID: "e", xml: [1], savedAt: clock.now()))
             }
-            await #expect(throws: (any Error).self) {
+            try await expectUnavailable {
                 try await stores.sessions.record(SessionIndexEntry(issuer: "idp", nameID: "n", sessionIndex: nil, sessionID: "s",
                                                                    expiresAt: clock.now() + 300))
             }
-            await #expect(throws: (any Error).self) { try await stores.sessions.endSessions(issuer: "idp", nameID: "n", sessionIndexes: []) }
-            await #expect(throws: (any Error).self) { try await stores.sessions.remove(sessionID: "s") }
+            try await expectUnavailable { try await stores.sessions.endSessions(issuer: "idp", nameID: "n", sessionIndexes: []) }
+            try await expectUnavailable { try await stores.sessions.remove(sessionID: "s") }
+        }
+    }
+
+    /// `body` throws a coded store error whose fault is ``Fault/unavailable``.
+    func expectUnavailable<T>(_ body: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        do {
+            _ = try await body()
+            Issue.record("the call succeeded with the database gone", sourceLocation: sourceLocation)
+        } catch let error as any SAMLCodedError {
+            #expect(error.fault == .unavailable && error.httpStatus == 503, "\(error)", sourceLocation: sourceLocation)
         }
     }
 

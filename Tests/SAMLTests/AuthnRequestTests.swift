@@ -109,7 +109,7 @@ struct AuthnRequestTests {
     @Test func redirectDecoderRejectsDuplicatesAndBombs() throws {
         // A valid DEFLATE payload twice: only the duplicate can be the reason.
         let payload = RedirectBinding.percentEncode(Base64.encode(try RawDeflate.compress(Array("<x/>".utf8))))
-        #expect(throws: SAMLError.invalidConfiguration("parameter SAMLRequest appears twice")) {
+        #expect(throws: SAMLError.malformedQuery("parameter SAMLRequest appears twice")) {
             _ = try RedirectBinding.decode(query: "SAMLRequest=\(payload)&SAMLRequest=\(payload)")
         }
         let bomb = Base64.encode(try RawDeflate.compress([UInt8](repeating: 0x20, count: 4 * 1024 * 1024)))

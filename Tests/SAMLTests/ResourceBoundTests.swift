@@ -23,15 +23,21 @@ struct ResourceBoundTests {
                             decryptionKeys: [Fixtures.location.decryptionKey("sp-enc-rsa2048")])
     }
 
-    /// What this proves: 16,000 sibling Signatures are refused as `multipleSignatures`. It does not measure the walk's
-    /// cost (formerly every Signature recounted all its siblings: ~3.5e8 comparisons in 250 KB): the walk makes no call
-    /// a test double can count, so that bound needs a visit counter inside `StructureWalk`.
+    /// What this proves: 16,000 sibling Signatures in 240 KB are over the node budget and refused by the markup scan
+    /// before libxml2 parses them; 7,500 spaced to stay inside the budget are refused as `multipleSignatures`. It does
+    /// not measure the walk's cost (formerly every Signature recounted all its siblings: ~3.5e8 comparisons in 250 KB):
+    /// the walk makes no call a test double can count, so that bound needs a visit counter inside `StructureWalk`.
     @Test func sixteenThousandSiblingSignaturesAreOneVerdict() async throws {
-        let signatures = String(repeating: "<ds:Signature/>", count: 16_000)
-        let xml = Self.response(#"<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-12-01T12:00:00Z"/>"# + signatures)
+        let assertion = #"<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-12-01T12:00:00Z"/>"#
+        let xml = Self.response(assertion + String(repeating: "<ds:Signature/>", count: 16_000))
         #expect(xml.count < 256 * 1024)
-        await #expect(throws: SAMLError.multipleSignatures) {
+        await #expect(throws: SAMLError.tooManyNodes(limit: 1024 + xml.count / 32)) {
             _ = try await Fixtures.serviceProvider().validate(responseXML: xml, expectedRequestID: Fixtures.requestID)
+        }
+        let spaced = Self.response(assertion + String(repeating: "<ds:Signature/>" + String(repeating: " ", count: 17), count: 7_500))
+        #expect(spaced.count < 256 * 1024)
+        await #expect(throws: SAMLError.multipleSignatures) {
+            _ = try await Fixtures.serviceProvider().validate(responseXML: spaced, expectedRequestID: Fixtures.requestID)
         }
     }
 
@@ -75,11 +81,23 @@ struct ResourceBoundTests {
     }
 
     @Test func retrievalMethodsToOneKeyCostOneKeyTransport() async throws {
-        // 6,000 references to one EncryptedKey are one candidate (formerly 6,000 RSA private-key operations).
+        // Four references to one EncryptedKey are one candidate: one RSA private-key operation.
+        let four = String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 4)
+        let sibling = Self.encryptedKey(id: "k1", seed: 0x42)
+        #expect(await Self.rsaOperations(try Self.decryptingSP(), Self.encryptedAssertion(keyInfo: four, siblings: sibling), expecting: .decryptionFailed) == 1)
+        // A fifth reference, repeated or not, is refused before any is resolved (each resolution searches the siblings).
+        let five = String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 5)
+        #expect(await Self.rsaOperations(try Self.decryptingSP(), Self.encryptedAssertion(keyInfo: five, siblings: sibling),
+                                         expecting: .encryptionMalformed("more than 4 EncryptedKey candidates")) == 0)
+        let mixed = Self.encryptedKey(id: "k2", seed: 0x43) + String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 4)
+        #expect(await Self.rsaOperations(try Self.decryptingSP(), Self.encryptedAssertion(keyInfo: mixed, siblings: sibling),
+                                         expecting: .encryptionMalformed("more than 4 EncryptedKey candidates")) == 0)
+        // 6,000 references (formerly 6,000 RSA private-key operations, then 6,000 × siblings comparisons) are over the
+        // node budget: refused by the markup scan before parsing.
         let references = String(repeating: ##"<ds:RetrievalMethod URI="#k1"/>"##, count: 6_000)
-        let xml = Self.encryptedAssertion(keyInfo: references, siblings: Self.encryptedKey(id: "k1", seed: 0x42))
+        let xml = Self.encryptedAssertion(keyInfo: references, siblings: sibling)
         #expect(xml.count < 256 * 1024)
-        #expect(await Self.rsaOperations(try Self.decryptingSP(), xml, expecting: .decryptionFailed) == 1)
+        #expect(await Self.rsaOperations(try Self.decryptingSP(), xml, expecting: .tooManyNodes(limit: 1024 + xml.count / 32)) == 0)
     }
 
     @Test func moreThanFourDistinctEncryptedKeysAreRefusedUntried() async throws {
@@ -122,5 +140,43 @@ struct ResourceBoundTests {
         await #expect(throws: SAMLError.encryptionMalformed("OAEPparams is not base64")) {
             _ = try await Self.decryptingSP().validate(responseXML: Array(edited.utf8), expectedRequestID: Fixtures.requestID)
         }
+    }
+
+    /// A certificate repeated in metadata is parsed once per role: duplicates are recognised by their decoded bytes
+    /// before OpenSSL reads them (base64 line breaks do not make a new certificate), and each role keeps one copy.
+    @Test func repeatedMetadataCertificatesAreOneKey() throws {
+        let signing = try Fixtures.certificate("idp-rsa2048").base64, other = try Fixtures.certificate("idp-rsa2048-next").base64
+        let wrapped = stride(from: 0, to: signing.count, by: 64).map { i -> String in
+            let start = signing.index(signing.startIndex, offsetBy: i)
+            return String(signing[start..<(signing.index(start, offsetBy: 64, limitedBy: signing.endIndex) ?? signing.endIndex)])
+        }.joined(separator: "\n")
+        func keyDescriptor(_ use: String?, _ certificates: [String]) -> String {
+            "<md:KeyDescriptor\(use.map { " use=\"\($0)\"" } ?? "")><ds:KeyInfo>"
+                + certificates.map { "<ds:X509Data><ds:X509Certificate>\($0)</ds:X509Certificate></ds:X509Data>" }.joined()
+                + "</ds:KeyInfo></md:KeyDescriptor>"
+        }
+        let xml = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"https://idp.example\">"
+            + "<md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+            + keyDescriptor("signing", Array(repeating: signing, count: 40) + [wrapped, other])
+            + keyDescriptor(nil, [signing, wrapped]) + keyDescriptor("encryption", [other, other])
+            + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.example/sso\"/>"
+            + "</md:IDPSSODescriptor></md:EntityDescriptor>"
+        let metadata = try IdPMetadata(xml: xml)
+        #expect(metadata.signingCertificates == [try Fixtures.certificate("idp-rsa2048"), try Fixtures.certificate("idp-rsa2048-next")])
+        #expect(metadata.encryptionCertificates == [try Fixtures.certificate("idp-rsa2048"), try Fixtures.certificate("idp-rsa2048-next")])
+    }
+
+    /// Repeated Audiences are kept once each, compared exactly (a look-alike is another Audience), in linear time.
+    @Test func repeatedAudiencesAreKeptOnceEach() throws {
+        let sp = Fixtures.spEntityID, lookAlike = Fixtures.spEntityID.replacingOccurrences(of: "a", with: "a\u{301}")
+        let audiences = Array(repeating: sp, count: 3) + [lookAlike, lookAlike, "urn:other"]
+        let xml = "<saml:Conditions xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:AudienceRestriction>"
+            + audiences.map { "<saml:Audience>\($0)</saml:Audience>" }.joined()
+            + "</saml:AudienceRestriction><saml:AudienceRestriction><saml:Audience>\(sp)</saml:Audience></saml:AudienceRestriction></saml:Conditions>"
+        let doc = try ParsedXML.parse(Array(xml.utf8), limits: .messages)
+        let found = try doc.withRoot { root in
+            try AudienceCheck.check(XMLTree.childrenNamed(root, NS.assertionURI, "AudienceRestriction"), entityID: sp, allowMissing: false)
+        }
+        #expect(found == [sp, lookAlike, "urn:other"])
     }
 }

@@ -3,7 +3,7 @@
 
 /*
  * The C side of the library: declarations only. The definitions are in this target's .c files (init.c, parse.c,
- * dsig.c, openssl.c, errors.c); the system headers, with the macros xmlsec needs, come from CXMLSec's shim.h.
+ * scan.c, dsig.c, openssl.c, errors.c); the system headers, with the macros xmlsec needs, come from CXMLSec's shim.h.
  */
 #include "../../CXMLSec/shim.h"
 
@@ -30,6 +30,28 @@ typedef struct {
 xmlDocPtr cxmlsec_parse_secure(const char *buffer, int length, cxmlsec_parse_result *result);
 
 void cxmlsec_free(void *p);
+
+/* The bounds of the markup scan (XMLParsingLimits' fields; maxNodes already computed for the input's size). */
+typedef struct {
+    long maxNodes;                 /* elements + attributes + namespace declarations + comments + PIs + CDATA sections */
+    int maxAttributesPerElement;   /* attributes other than namespace declarations */
+    int maxNamespacesPerElement;   /* xmlns / xmlns:p on one element */
+    int maxNamespacesInScope;      /* declarations on an element and its ancestors */
+    int maxDepth;                  /* open elements, the root being 1 (above 256 acts as 256: libxml2's own limit) */
+} cxmlsec_markup_limits;
+
+enum {
+    CXMLSEC_MARKUP_OK = 0,
+    CXMLSEC_MARKUP_NODES = 1,
+    CXMLSEC_MARKUP_ATTRIBUTES = 2,
+    CXMLSEC_MARKUP_NAMESPACES = 3,
+    CXMLSEC_MARKUP_NAMESPACES_IN_SCOPE = 4,
+    CXMLSEC_MARKUP_DEPTH = 5
+};
+
+/* One linear, allocation-free pass over UTF-8 (or ASCII-compatible) bytes before libxml2 parses them (scan.c):
+   the first bound exceeded (CXMLSEC_MARKUP_*), or OK. Malformed markup is left for the parser to refuse. */
+int cxmlsec_scan_markup(const unsigned char *bytes, size_t count, const cxmlsec_markup_limits *limits);
 
 /* Exclusive canonical XML (without comments) of one element's subtree into a buffer the caller frees. */
 int cxmlsec_c14n_subtree_memory(xmlDocPtr doc, xmlNodePtr root, xmlChar **out);

@@ -9,6 +9,7 @@ public struct PostForm: Sendable, Hashable {
     public let parameter: String
     /// The base64 message.
     public let value: String
+    /// The `RelayState` field, sent back unchanged by the receiver; nil for none.
     public let relayState: String?
 
     init(action: String, parameter: String, message: [UInt8], relayState: String?) throws {

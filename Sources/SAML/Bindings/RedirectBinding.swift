@@ -53,7 +53,7 @@ public enum RedirectBinding {
         while let b = bytes.popFirst() {
             if b == UInt8(ascii: "%") {
                 guard bytes.count >= 2, let hi = hexValue(bytes.popFirst()!), let lo = hexValue(bytes.popFirst()!) else {
-                    throw SAMLError.invalidConfiguration("bad percent-encoding in the query string")
+                    throw SAMLError.malformedQuery("bad percent-encoding in the query string")
                 }
                 out.append(hi << 4 | lo)
             } else if b == UInt8(ascii: "+") {
@@ -80,8 +80,12 @@ public enum RedirectBinding {
         public let parameter: String
         /// The inflated XML.
         public let xml: [UInt8]
+        /// The percent-decoded `RelayState` parameter; nil when absent.
         public let relayState: String?
+        /// The `SigAlg` parameter; nil when the query is not signed (an unknown URI is kept, and refused on
+        /// verification).
         public let signatureAlgorithm: SignatureAlgorithm?
+        /// The decoded `Signature` parameter; nil when the query is not signed.
         public let signature: [UInt8]?
         /// The exact octets the signature covers, as received (`SAMLRequest=…[&RelayState=…]&SigAlg=…`).
         public let signedOctets: [UInt8]?
@@ -94,10 +98,14 @@ public enum RedirectBinding {
 
     /// Decodes the query string of a Redirect-binding URL (everything after `?`), inflating with a cap. The query's
     /// size is checked before anything is decoded; duplicate parameters are rejected.
-    /// - Throws: ``SAMLError/inputTooLarge(limit:size:)`` (a query longer than ``maxQueryBytes(maxInflatedBytes:)``),
+    /// - Parameters:
+    ///   - query: the URL's query string, without the `?`.
+    ///   - maxInflatedBytes: the most bytes the inflated message may have (256 KiB by default).
+    /// - Returns: the message, its RelayState and, for a signed query, the signature and the octets it covers.
+    /// - Throws: ``SAMLError/inputTooLarge(limit:size:)`` (a query longer than about twice `maxInflatedBytes` plus 16 KiB),
     ///   ``SAMLError/inflatedTooLarge(limit:)`` (a DEFLATE bomb), ``SAMLError/inflateFailed``,
     ///   ``SAMLError/invalidBase64``, ``SAMLError/missingElement(_:)`` (no SAMLRequest/SAMLResponse),
-    ///   ``SAMLError/invalidConfiguration(_:)`` (duplicated or malformed parameters).
+    ///   ``SAMLError/malformedQuery(_:)`` (a duplicated parameter or a bad percent-escape).
     public static func decode(query: String, maxInflatedBytes: Int = 256 * 1024) throws -> DecodedMessage {
         let limit = maxQueryBytes(maxInflatedBytes: maxInflatedBytes)
         guard query.utf8.count <= limit else { throw SAMLError.inputTooLarge(limit: limit, size: query.utf8.count) }
@@ -105,7 +113,7 @@ public enum RedirectBinding {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
-            guard raw[name] == nil else { throw SAMLError.invalidConfiguration("parameter \(name) appears twice") }
+            guard raw[name] == nil else { throw SAMLError.malformedQuery("parameter \(name) appears twice") }
             raw[name] = parts.count > 1 ? parts[1] : ""
         }
         let parameter: String
@@ -138,6 +146,9 @@ public enum RedirectBinding {
 
 extension RedirectBinding.DecodedMessage {
     /// Verifies the query-string signature with one of `certificates`.
+    /// - Parameters:
+    ///   - certificates: the IdP's signing certificates (from its metadata, never from the message).
+    ///   - allowedAlgorithms: the `SigAlg` values accepted (SHA-256 and stronger by default).
     /// - Throws: ``SAMLError/signatureMissing(_:)``, ``SAMLError/algorithmNotAllowed(_:)``, ``SAMLError/signatureInvalid``.
     public func verifySignature(certificates: [SAMLCertificate], allowedAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.strongDefaults) throws {
         try verifySignature(keys: certificates.map { try VerificationKey(certificate: $0) }, allowedAlgorithms: allowedAlgorithms)

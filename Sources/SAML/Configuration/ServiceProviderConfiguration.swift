@@ -39,6 +39,7 @@ public struct ServiceProviderConfiguration: Sendable {
     /// How responses are validated.
     public let options: ServiceProvider.Options
 
+    /// Describes the SP, checking that its parts agree.
     /// - Parameters:
     ///   - entityID: the SP's entityID.
     ///   - assertionConsumerServices: the ACS endpoints (HTTP-POST); at least one.
@@ -78,6 +79,15 @@ public struct ServiceProviderConfiguration: Sendable {
     }
 
     /// The usual shape: one HTTP-POST ACS, and optionally one SLO URL serving both bindings.
+    /// - Parameters:
+    ///   - entityID: the SP's entityID.
+    ///   - assertionConsumerServiceURL: the ACS URL (HTTP-POST, index 0, the default).
+    ///   - singleLogoutServiceURL: the SLO URL, published for HTTP-Redirect and HTTP-POST; nil for none.
+    ///   - signingKey: the SP's signing key (with its certificate), or nil to send unsigned requests.
+    ///   - decryptionKeys: the SP's decryption keys.
+    ///   - nameIDFormats: NameID formats to ask for.
+    ///   - authnRequestBinding: `.httpRedirect` (default) or `.httpPOST`.
+    ///   - options: validation options.
     /// - Throws: see ``init(entityID:assertionConsumerServices:singleLogoutServices:signingKey:decryptionKeys:nameIDFormats:authnRequestBinding:options:)``.
     public init(entityID: String, assertionConsumerServiceURL: String, singleLogoutServiceURL: String? = nil,
                 signingKey: SigningKey? = nil, decryptionKeys: [DecryptionKey] = [], nameIDFormats: [NameIDFormat] = [],
@@ -193,6 +203,13 @@ public struct ServiceProviderConfiguration: Sendable {
     }
 
     /// The LogoutResponse answering an IdP's verified LogoutRequest, signed when the SP has a key.
+    /// - Parameters:
+    ///   - request: the LogoutRequest ``ServiceProvider/validateLogoutRequest(_:)`` returned (its RelayState is sent
+    ///     back).
+    ///   - idp: the IdP that sent it.
+    ///   - binding: `.httpRedirect` (default) or `.httpPOST`.
+    ///   - statusCode: ``LogoutResponse/success`` (default), or a failure status when sessions could not be ended.
+    ///   - clock: the IssueInstant's clock.
     /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (no SingleLogoutService for the binding), ``SAMLError/signingFailed(_:)``.
     public func logoutResponse(answering request: VerifiedLogoutRequest, to idp: IdPMetadata, binding: Binding = .httpRedirect,
                                statusCode: String = LogoutResponse.success, clock: some SAMLClock = SystemClock()) throws -> OutgoingMessage {

@@ -6,13 +6,21 @@ public struct SignatureAlgorithm: RawRepresentable, Hashable, Sendable, Codable 
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// RSA PKCS #1 v1.5 with SHA-1 (refused unless `allowSHA1`).
     public static let rsaSHA1 = SignatureAlgorithm(rawValue: "http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+    /// RSA PKCS #1 v1.5 with SHA-256.
     public static let rsaSHA256 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+    /// RSA PKCS #1 v1.5 with SHA-384.
     public static let rsaSHA384 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384")
+    /// RSA PKCS #1 v1.5 with SHA-512.
     public static let rsaSHA512 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512")
+    /// ECDSA with SHA-1 (refused unless `allowSHA1`).
     public static let ecdsaSHA1 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1")
+    /// ECDSA with SHA-256.
     public static let ecdsaSHA256 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256")
+    /// ECDSA with SHA-384.
     public static let ecdsaSHA384 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384")
+    /// ECDSA with SHA-512.
     public static let ecdsaSHA512 = SignatureAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512")
 
     /// The default allow-list: RSA and ECDSA with SHA-256, -384, -512.
@@ -52,9 +60,13 @@ public struct DigestAlgorithm: RawRepresentable, Hashable, Sendable, Codable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// SHA-1 (refused unless `allowSHA1`).
     public static let sha1 = DigestAlgorithm(rawValue: "http://www.w3.org/2000/09/xmldsig#sha1")
+    /// SHA-256.
     public static let sha256 = DigestAlgorithm(rawValue: "http://www.w3.org/2001/04/xmlenc#sha256")
+    /// SHA-384.
     public static let sha384 = DigestAlgorithm(rawValue: "http://www.w3.org/2001/04/xmldsig-more#sha384")
+    /// SHA-512.
     public static let sha512 = DigestAlgorithm(rawValue: "http://www.w3.org/2001/04/xmlenc#sha512")
 
     /// The default allow-list: SHA-256, -384, -512.

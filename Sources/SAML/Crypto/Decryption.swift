@@ -8,6 +8,7 @@ public struct DecryptionKey: Sendable {
     /// The certificate the SP publishes for encryption, when given.
     public let certificate: SAMLCertificate?
 
+    /// Reads an RSA private key (and optionally its certificate) from PEM.
     /// - Parameters:
     ///   - privateKeyPEM: an unencrypted RSA private key in PEM.
     ///   - certificatePEM: its certificate (for SP metadata).
@@ -115,8 +116,18 @@ struct Decryptor {
         // The key: EncryptedKey inside KeyInfo, or a sibling (by a same-document RetrievalMethod, or any).
         var candidates: [xmlNodePtr] = []
         if let keyInfo = XMLTree.firstChild(data, NS.dsigURI, "KeyInfo") {
+            // Every key reference counts, distinct or not: each RetrievalMethod searches the siblings, so repeated
+            // references to one key would otherwise cost references × siblings before anything is authenticated.
+            var references = 0
             for child in XMLTree.children(keyInfo) {
-                if XMLTree.isElement(child, NS.xencURI, "EncryptedKey") {
+                let isKey = XMLTree.isElement(child, NS.xencURI, "EncryptedKey")
+                if isKey || XMLTree.isElement(child, NS.dsigURI, "RetrievalMethod") {
+                    references += 1
+                    guard references <= Self.maxKeyCandidates else {
+                        throw SAMLError.encryptionMalformed("more than \(Self.maxKeyCandidates) EncryptedKey candidates")
+                    }
+                }
+                if isKey {
                     candidates.append(child)
                 } else if XMLTree.isElement(child, NS.dsigURI, "RetrievalMethod") {
                     guard let uri = XMLTree.attribute(child, "URI"), uri.hasPrefix("#"), XMLTree.firstElementChild(child) == nil else {
@@ -156,7 +167,8 @@ struct Decryptor {
         throw SAMLError.decryptionFailed
     }
 
-    /// The most EncryptedKey elements (distinct, after RetrievalMethods are resolved) one EncryptedData may offer.
+    /// The most EncryptedKey elements one EncryptedData may offer: distinct keys after RetrievalMethods are resolved,
+    /// and also EncryptedKey and RetrievalMethod children of its KeyInfo, each counted, repeated or not.
     static let maxKeyCandidates = 4
 
     private struct Transport {
@@ -259,7 +271,11 @@ struct Decryptor {
         // Whatever goes wrong with the plaintext (not XML, not the element expected, too deep, a DOCTYPE) is reported
         // as the one decryption error: an answer that told "bad padding" from "bad XML" would be the oracle of
         // Jager and Somorovsky's attack on XML Encryption in CBC mode.
-        guard let doc = try? ParsedXML.parse(wrapped, limits: limits) else { throw SAMLError.decryptionFailed }
+        // The wrapper carries every declaration in scope at the container (at most the in-scope bound, which the
+        // enclosing document passed): on one element, so that element may hold up to that many.
+        var plaintextLimits = limits
+        plaintextLimits.maxNamespaceDeclarationsPerElement = max(limits.maxNamespaceDeclarationsPerElement, limits.maxNamespaceDeclarationsInScope)
+        guard let doc = try? ParsedXML.parse(wrapped, limits: plaintextLimits) else { throw SAMLError.decryptionFailed }
         return try doc.withRoot { root in
             let elements = Array(XMLTree.children(root))
             guard elements.count == 1, XMLTree.isElement(elements[0], namespace, name) else { throw SAMLError.decryptionFailed }

@@ -56,11 +56,13 @@ public struct SigningKey: Sendable {
     /// The signature algorithm used with this key (RSA-SHA256 or ECDSA-SHA256 by default).
     public let algorithm: SignatureAlgorithm
 
+    /// Reads a private key (and optionally its certificate) from PEM.
     /// - Parameters:
     ///   - privateKeyPEM: a PEM private key (PKCS#8, PKCS#1 or SEC1), unencrypted.
     ///   - certificatePEM: its certificate, written into signatures' KeyInfo and metadata.
     ///   - algorithm: RSA-SHA256 for RSA keys and ECDSA-SHA256 for EC keys when nil. SHA-1 is refused unless
     ///     `allowSHA1` is true.
+    ///   - allowSHA1: accept RSA-SHA1 or ECDSA-SHA1 as `algorithm` (default false).
     /// - Throws: ``SAMLError/invalidKey(_:)``, ``SAMLError/invalidCertificate(_:)``, ``SAMLError/algorithmNotAllowed(_:)``.
     public init(privateKeyPEM: String, certificatePEM: String? = nil, algorithm: SignatureAlgorithm? = nil, allowSHA1: Bool = false) throws {
         ensureLibrariesInitialized()

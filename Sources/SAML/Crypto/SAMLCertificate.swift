@@ -8,6 +8,9 @@ public struct SAMLCertificate: Sendable, Hashable {
     /// The DER encoding.
     public let der: [UInt8]
 
+    /// From DER bytes.
+    /// - Parameters:
+    ///   - der: exactly one DER-encoded X.509 certificate.
     /// - Throws: ``SAMLError/invalidCertificate(_:)`` when the bytes are not exactly one X.509 certificate.
     public init(der: [UInt8]) throws {
         ensureLibrariesInitialized()
@@ -20,9 +23,21 @@ public struct SAMLCertificate: Sendable, Hashable {
     }
 
     /// From the base64 text of an `X509Certificate` element (whitespace ignored).
+    /// - Parameters:
+    ///   - base64: the element's text: base64 of the DER (or, as some metadata has it, of a whole PEM text).
+    /// - Throws: ``SAMLError/invalidCertificate(_:)`` when the text is not base64 or not one X.509 certificate.
     public init(base64: String) throws {
-        let bytes: [UInt8]
-        do { bytes = try Base64.decode(base64) } catch { throw SAMLError.invalidCertificate("X509Certificate is not base64") }
+        try self.init(decodedBase64: try Self.decodeBase64(base64))
+    }
+
+    /// The bytes of an `X509Certificate` element's base64 text (whitespace ignored): DER, or a PEM text.
+    /// - Throws: ``SAMLError/invalidCertificate(_:)`` when the text is not base64.
+    static func decodeBase64(_ base64: String) throws -> [UInt8] {
+        do { return try Base64.decode(base64) } catch { throw SAMLError.invalidCertificate("X509Certificate is not base64") }
+    }
+
+    /// From the decoded bytes of an `X509Certificate` element (see ``decodeBase64(_:)``).
+    init(decodedBase64 bytes: [UInt8]) throws {
         // Some metadata in the wild base64-encodes a whole PEM text; the certificate inside is still the one published.
         if bytes.starts(with: Array("-----BEGIN CERTIFICATE-----".utf8)) {
             try self.init(pem: String(decoding: bytes, as: UTF8.self))
@@ -32,6 +47,9 @@ public struct SAMLCertificate: Sendable, Hashable {
     }
 
     /// From PEM text (the first CERTIFICATE block).
+    /// - Parameters:
+    ///   - pem: text holding at least one `-----BEGIN CERTIFICATE-----` block; later blocks are ignored.
+    /// - Throws: ``SAMLError/invalidCertificate(_:)`` when no block is found or it is not an X.509 certificate.
     public init(pem: String) throws {
         ensureLibrariesInitialized()
         var out: UnsafeMutablePointer<UInt8>?
@@ -71,6 +89,8 @@ extension SAMLCertificate {
         public let notAfter: Date
 
         /// Whole days from `now` to `notAfter` (negative once expired), rounded down.
+        /// - Parameters:
+        ///   - now: the instant to count from (the SP clock's).
         public func daysToExpiry(at now: Date) -> Int { Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down)) }
     }
 

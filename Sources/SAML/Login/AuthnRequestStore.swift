@@ -8,11 +8,16 @@ import Foundation
 /// the injected clock, not the database's.
 public protocol AuthnRequestStore: Sendable {
     /// Stores `request` until its ``PendingRequest/expiresAt``.
+    /// - Parameters:
+    ///   - request: the login just started, keyed by its ``PendingRequest/relayState``.
     /// - Throws: ``SAMLError/requestStoreFull`` when no room is left, or the store's own error (the login is then
     ///   not started: fail closed).
     func put(_ request: PendingRequest) async throws
 
     /// Removes and returns the request stored under `relayState`; nil when there is none or it has expired.
+    /// - Parameters:
+    ///   - relayState: the RelayState the response came back with, compared exactly.
+    /// - Returns: the pending request, removed so that no other response can take it.
     /// - Throws: the store's own error (the response is then refused: fail closed).
     func take(relayState: String) async throws -> PendingRequest?
 }
@@ -24,6 +29,7 @@ public actor InMemoryAuthnRequestStore: AuthnRequestStore {
     private let clock: any SAMLClock
     private var nextSweep: Date = .distantPast
 
+    /// Creates an empty store.
     /// - Parameters:
     ///   - capacity: the most pending requests held at once (default 10,000).
     ///   - clock: decides expiry.

@@ -7,11 +7,11 @@ import Foundation
 /// let start = try await runtime.coordinator.begin(returnTo: query["returnTo"])
 /// switch start.delivery {
 /// case .redirect(let url): return redirect(to: url)                          // 302
-/// case .post(let form): return html(form.html, csp: form.contentSecurityPolicy)
+/// case .post(let form): return html(form.html, contentSecurityPolicy: form.contentSecurityPolicy)
 /// }
 /// // POST /saml/acs
-/// let login = try await runtime.coordinator.complete(samlResponse: form.SAMLResponse, relayState: form.RelayState)
-/// session.user = try AttributeMapping.webex.map(login.assertion)
+/// let login = try await runtime.coordinator.complete(samlResponse: form["SAMLResponse"] ?? "", relayState: form["RelayState"])
+/// let session = SAMLSession(assertion: login.assertion, uid: login.assertion.nameID.value, lifetime: 8 * 3600, now: Date())
 /// return redirect(to: login.returnTo)                                           // 303, a checked local path
 /// ```
 ///
@@ -24,6 +24,7 @@ public struct LoginCoordinator: Sendable {
     /// The runtime whose configuration, IdPs, request store and validator are used.
     public let runtime: ServiceProviderRuntime
 
+    /// A coordinator over `runtime`'s configuration, IdPs and request store.
     /// - Parameter runtime: the running SP.
     public init(runtime: ServiceProviderRuntime) {
         self.runtime = runtime

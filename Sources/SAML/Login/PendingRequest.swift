@@ -11,11 +11,12 @@ public struct PendingRequest: Sendable, Hashable, Codable {
     /// The entityID of the IdP the request was sent to: the response's Issuer must be exactly this
     /// (``SAMLError/responseFromUnexpectedIdP(expected:found:)``).
     public let identityProvider: String
-    /// The local path to send the user to after sign-in (checked by ``ReturnPath/local(_:)``).
+    /// The local path to send the user to after sign-in (checked by ``ReturnPath/local(_:fallback:)``).
     public let returnTo: String
     /// After this instant the request is no longer answered (a response to it is refused as unsolicited).
     public let expiresAt: Date
 
+    /// Creates a pending request (``LoginCoordinator`` makes them; a store implementation reads them back).
     /// - Parameters:
     ///   - relayState: the opaque key (``RelayState/generate()``).
     ///   - requestID: the AuthnRequest's ID.

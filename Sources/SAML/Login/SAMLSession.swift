@@ -16,6 +16,7 @@ public struct SAMLSession: Sendable, Hashable, Codable {
     /// When the app's session ends: the app's lifetime, capped by the assertion's SessionNotOnOrAfter.
     public let expiresAt: Date
 
+    /// The session for a verified sign-in, its expiry capped by the assertion's SessionNotOnOrAfter.
     /// - Parameters:
     ///   - assertion: the verified assertion.
     ///   - uid: the user's key in the app.
@@ -33,5 +34,7 @@ public struct SAMLSession: Sendable, Hashable, Codable {
     }
 
     /// Whether the session still holds at `now`.
+    /// - Parameters:
+    ///   - now: the instant to check (the SP clock's).
     public func isValid(at now: Date) -> Bool { now < expiresAt }
 }

@@ -14,6 +14,7 @@ public struct SessionIndexEntry: Sendable, Hashable, Codable {
     /// When the entry may be forgotten (the session's end).
     public let expiresAt: Date
 
+    /// Creates an entry from its parts.
     /// - Parameters:
     ///   - issuer: the IdP's entityID.
     ///   - nameID: the NameID value.
@@ -29,6 +30,9 @@ public struct SessionIndexEntry: Sendable, Hashable, Codable {
     }
 
     /// The entry for a verified sign-in kept in the app's session `sessionID`.
+    /// - Parameters:
+    ///   - session: the sign-in (its issuer, NameID, SessionIndex and end are copied).
+    ///   - sessionID: the app's session identifier.
     public init(session: SAMLSession, sessionID: String) {
         self.init(issuer: session.issuer, nameID: session.nameID.value, sessionIndex: session.sessionIndex, sessionID: sessionID,
                   expiresAt: session.expiresAt)
@@ -39,14 +43,27 @@ public struct SessionIndexEntry: Sendable, Hashable, Codable {
 /// the right ones (on every instance, when the index is on a shared database).
 public protocol SessionIndexStore: Sendable {
     /// Records a session at sign-in.
+    /// - Parameters:
+    ///   - entry: the session to index; an entry with the same ``SessionIndexEntry/sessionID`` is replaced.
+    /// - Throws: the store's own error (a database that cannot be written). The in-memory store does not throw: when
+    ///   full it forgets the entry that expires first.
     func record(_ entry: SessionIndexEntry) async throws
 
     /// Removes and returns the app session identifiers a LogoutRequest names: the sessions of `issuer` and `nameID`
     /// (both compared exactly), restricted to `sessionIndexes` when the request lists any (saml-core §3.7.1).
     /// Expired entries are never returned.
+    /// - Parameters:
+    ///   - issuer: the LogoutRequest's Issuer.
+    ///   - nameID: the LogoutRequest's NameID value.
+    ///   - sessionIndexes: the LogoutRequest's SessionIndex values; empty for all of the NameID's sessions.
+    /// - Returns: the app session identifiers to end, sorted.
+    /// - Throws: the store's own error (the LogoutRequest is then answered with a failure status).
     func endSessions(issuer: String, nameID: String, sessionIndexes: [String]) async throws -> [String]
 
     /// Forgets the session `sessionID` (a local sign-out).
+    /// - Parameters:
+    ///   - sessionID: the app's session identifier.
+    /// - Throws: the store's own error.
     func remove(sessionID: String) async throws
 }
 
@@ -56,6 +73,7 @@ public actor InMemorySessionIndexStore: SessionIndexStore {
     private let capacity: Int
     private let clock: any SAMLClock
 
+    /// Creates an empty index.
     /// - Parameters:
     ///   - capacity: the most sessions indexed at once (the oldest-expiring are dropped first when full).
     ///   - clock: decides expiry.

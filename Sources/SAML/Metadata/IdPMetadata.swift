@@ -26,6 +26,16 @@ public struct IdPMetadata: Sendable, Hashable {
     public var cacheDuration: TimeInterval?
 
     /// Configures an IdP by hand (no metadata document).
+    /// - Parameters:
+    ///   - entityID: the IdP's entityID (the Issuer its messages carry).
+    ///   - singleSignOnServices: where AuthnRequests go.
+    ///   - singleLogoutServices: where logout messages go.
+    ///   - signingCertificates: the keys its signatures are verified with (at least one for a ``ServiceProvider``).
+    ///   - encryptionCertificates: the keys to encrypt for it (unused by the SP today).
+    ///   - nameIDFormats: the NameID formats it supports.
+    ///   - wantAuthnRequestsSigned: whether it wants signed AuthnRequests (an unsigned one is then refused when built).
+    ///   - validUntil: the end of the configuration's validity.
+    ///   - cacheDuration: how long the configuration may be cached, in seconds.
     public init(entityID: String, singleSignOnServices: [Endpoint] = [], singleLogoutServices: [Endpoint] = [],
                 signingCertificates: [SAMLCertificate], encryptionCertificates: [SAMLCertificate] = [],
                 nameIDFormats: [NameIDFormat] = [], wantAuthnRequestsSigned: Bool = false,
@@ -60,7 +70,12 @@ public struct IdPMetadata: Sendable, Hashable {
         }
     }
 
-    /// Parses IdP metadata from a string (see ``init(xml:entityID:limits:)``).
+    /// Parses IdP metadata from a string (see ``init(xml:entityID:limits:)-(Collection<UInt8>,_,_)``).
+    /// - Parameters:
+    ///   - xml: the metadata document.
+    ///   - entityID: which entity to take from an aggregate; needed when it holds several IdPs.
+    ///   - limits: size and depth caps.
+    /// - Throws: as ``init(xml:entityID:limits:)-(Collection<UInt8>,_,_)``.
     public init(xml: String, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {
         try self.init(xml: Array(xml.utf8), entityID: entityID, limits: limits)
     }
@@ -89,11 +104,17 @@ public struct IdPMetadata: Sendable, Hashable {
     }
 
     /// The first SingleSignOnService with this binding.
+    /// - Parameters:
+    ///   - binding: HTTP-Redirect or HTTP-POST, usually.
+    /// - Returns: the endpoint, or nil when the IdP offers none with this binding.
     public func singleSignOnService(binding: Binding) -> Endpoint? {
         singleSignOnServices.first { $0.binding == binding }
     }
 
     /// The first SingleLogoutService with this binding.
+    /// - Parameters:
+    ///   - binding: HTTP-Redirect or HTTP-POST, usually.
+    /// - Returns: the endpoint, or nil when the IdP offers none with this binding.
     public func singleLogoutService(binding: Binding) -> Endpoint? {
         singleLogoutServices.first { $0.binding == binding }
     }

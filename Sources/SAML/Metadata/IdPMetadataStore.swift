@@ -12,12 +12,18 @@ import Foundation
 public actor IdPMetadataStore {
     /// Where one IdP's metadata comes from.
     public struct Source: Sendable {
+        /// The IdP's entityID: the document must name it.
         public var entityID: String
         /// Returns the metadata document's bytes.
         public var fetch: @Sendable () async throws -> [UInt8]
         /// When set, the document's root signature must verify with one of these (Azure signs its metadata).
         public var signingCertificates: [SAMLCertificate]?
 
+        /// Creates a source.
+        /// - Parameters:
+        ///   - entityID: the IdP's entityID.
+        ///   - signingCertificates: when set, the certificates the document's root signature must verify with.
+        ///   - fetch: returns the document's bytes; an error it throws is reported as the refresh's failure.
         public init(entityID: String, signingCertificates: [SAMLCertificate]? = nil, fetch: @escaping @Sendable () async throws -> [UInt8]) {
             self.entityID = entityID
             self.signingCertificates = signingCertificates
@@ -27,6 +33,7 @@ public actor IdPMetadataStore {
 
     /// The outcome of one refresh.
     public struct Report: Sendable {
+        /// The IdP refreshed.
         public let entityID: String
         /// The metadata now served (nil when none is valid).
         public let current: IdPMetadata?
@@ -50,7 +57,9 @@ public actor IdPMetadataStore {
     private let maximumRefreshInterval: TimeInterval
     private let retryInterval: TimeInterval
 
+    /// Creates an empty store.
     /// - Parameters:
+    ///   - clock: decides validUntil and when refreshes are due.
     ///   - maximumRefreshInterval: refresh at least this often, whatever cacheDuration says (default 24 h).
     ///   - retryInterval: after a failure, try again this soon (default 10 min).
     public init(clock: any SAMLClock = SystemClock(), maximumRefreshInterval: TimeInterval = 86_400, retryInterval: TimeInterval = 600) {
@@ -60,11 +69,17 @@ public actor IdPMetadataStore {
     }
 
     /// Registers an IdP by its source; call ``refresh(entityID:)`` (or ``refreshDue()``) to load it.
+    /// - Parameters:
+    ///   - source: the IdP's entityID and how to fetch its metadata; replaces an earlier source for the entityID.
     public func register(_ source: Source) {
         entries[source.entityID, default: Entry(source: nil, metadata: nil, nextRefresh: .distantPast)].source = source
     }
 
     /// Offers a document for `entityID` (bytes the app obtained itself). The same rules as a refresh apply.
+    /// - Parameters:
+    ///   - entityID: the IdP the document must describe.
+    ///   - xml: the metadata document's bytes.
+    /// - Returns: the outcome; a refused document is reported in ``Report/failure``, never thrown.
     @discardableResult
     public func update(entityID: String, xml: [UInt8]) -> Report {
         var entry = entries[entityID] ?? Entry(source: nil, metadata: nil, nextRefresh: .distantPast)
@@ -86,6 +101,9 @@ public actor IdPMetadataStore {
     }
 
     /// Fetches and offers the metadata of one registered IdP.
+    /// - Parameters:
+    ///   - entityID: a registered IdP (an unregistered one is reported as ``SAMLError/entityNotFound(_:)``).
+    /// - Returns: the outcome; a failed fetch or a refused document is reported in ``Report/failure``.
     public func refresh(entityID: String) async -> Report {
         guard let source = entries[entityID]?.source else {
             return Report(entityID: entityID, current: nil, updated: false, failure: .entityNotFound(entityID), nextRefresh: clock.now().addingTimeInterval(retryInterval))
@@ -114,6 +132,8 @@ public actor IdPMetadataStore {
     }
 
     /// The metadata to trust now for `entityID`, or nil when there is none or it is past its validUntil.
+    /// - Parameters:
+    ///   - entityID: the IdP's entityID.
     public func metadata(for entityID: String) -> IdPMetadata? {
         servable(entries[entityID]?.metadata, now: clock.now())
     }
@@ -125,6 +145,8 @@ public actor IdPMetadataStore {
     }
 
     /// The last refusal for `entityID`, until a later document is accepted.
+    /// - Parameters:
+    ///   - entityID: the IdP's entityID.
     public func lastFailure(for entityID: String) -> SAMLError? { entries[entityID]?.lastFailure }
 
     private func accept(_ xml: [UInt8], entityID: String, signingCertificates: [SAMLCertificate]?, now: Date) throws -> IdPMetadata {

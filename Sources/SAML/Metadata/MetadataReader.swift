@@ -104,23 +104,30 @@ enum MetadataReader {
     /// The first X509Certificate of each X509Data is the one carrying the key.
     /// Further X509Certificates of an X509Data (chain material: intermediates) come back as `additional`, never as keys.
     static func certificates(_ descriptor: xmlNodePtr) throws -> (signing: [SAMLCertificate], encryption: [SAMLCertificate], additional: [SAMLCertificate]) {
-        // Arrays keep the document's order; the sets make each duplicate check constant-time.
-        var signing: [SAMLCertificate] = [], signingSeen: Set<SAMLCertificate> = []
-        var encryption: [SAMLCertificate] = [], encryptionSeen: Set<SAMLCertificate> = []
-        var additional: [SAMLCertificate] = [], additionalSeen: Set<SAMLCertificate> = []
+        // Arrays keep the document's order; the sets, of the decoded bytes, make each duplicate check constant-time
+        // and skip a repeated certificate before OpenSSL parses it again.
+        var signing: [SAMLCertificate] = [], signingSeen: Set<[UInt8]> = []
+        var encryption: [SAMLCertificate] = [], encryptionSeen: Set<[UInt8]> = []
+        var additional: [SAMLCertificate] = [], additionalSeen: Set<[UInt8]> = []
         for keyDescriptor in XMLTree.childrenNamed(descriptor, NS.metadataURI, "KeyDescriptor") {
             let use = XMLTree.attribute(keyDescriptor, "use").map(XMLTree.trimmed)
             guard let keyInfo = XMLTree.firstChild(keyDescriptor, NS.dsigURI, "KeyInfo") else { continue }
+            let forSigning = use == nil || Exact.equal(use, "signing")
+            let forEncryption = use == nil || Exact.equal(use, "encryption")
             for x509Data in XMLTree.childrenNamed(keyInfo, NS.dsigURI, "X509Data") {
                 let certNodes = XMLTree.childrenNamed(x509Data, NS.dsigURI, "X509Certificate")
                 guard let certNode = certNodes.first else { continue }
-                let certificate = try SAMLCertificate(base64: XMLTree.text(certNode))
+                let bytes = try SAMLCertificate.decodeBase64(XMLTree.text(certNode))
                 for extra in certNodes.dropFirst() {
-                    let chainCertificate = try SAMLCertificate(base64: XMLTree.text(extra))
-                    if additionalSeen.insert(chainCertificate).inserted { additional.append(chainCertificate) }
+                    let chainBytes = try SAMLCertificate.decodeBase64(XMLTree.text(extra))
+                    if additionalSeen.insert(chainBytes).inserted { additional.append(try SAMLCertificate(decodedBase64: chainBytes)) }
                 }
-                if use == nil || Exact.equal(use, "signing"), signingSeen.insert(certificate).inserted { signing.append(certificate) }
-                if use == nil || Exact.equal(use, "encryption"), encryptionSeen.insert(certificate).inserted { encryption.append(certificate) }
+                let newForSigning = forSigning && signingSeen.insert(bytes).inserted
+                let newForEncryption = forEncryption && encryptionSeen.insert(bytes).inserted
+                guard newForSigning || newForEncryption else { continue }
+                let certificate = try SAMLCertificate(decodedBase64: bytes)
+                if newForSigning { signing.append(certificate) }
+                if newForEncryption { encryption.append(certificate) }
             }
         }
         return (signing, encryption, additional)

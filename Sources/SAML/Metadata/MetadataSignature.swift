@@ -5,6 +5,12 @@ internal import CXMLSec
 /// token-signing key), verified under the same profile and xmlsec policy as responses.
 public enum MetadataSignature {
     /// Verifies the root signature of `xml` with one of `certificates` and returns the one that verified.
+    /// - Parameters:
+    ///   - xml: the metadata document's bytes.
+    ///   - certificates: the keys the signature may verify with (obtained out of band, never from the document).
+    ///   - allowSHA1: accept SHA-1 signature and digest algorithms (off by default).
+    ///   - limits: size and depth caps.
+    /// - Returns: the certificate that verified.
     /// - Throws: ``SAMLError/signatureMissing(_:)`` (`.metadata`), ``SAMLError/signatureMisplaced(parent:)``,
     ///   ``SAMLError/signatureMalformed(_:)``, ``SAMLError/referenceURIMismatch(expected:found:)``,
     ///   ``SAMLError/algorithmNotAllowed(_:)``, ``SAMLError/digestMismatch``, ``SAMLError/signatureInvalid``,
@@ -20,6 +26,12 @@ public enum MetadataSignature {
 
     /// The certificates carried in the KeyInfo of the root signature: untrusted material (a CA policy may chain
     /// one of them to its anchors, then verify with it through ``verify(_:trusting:allowSHA1:limits:)``).
+    /// - Parameters:
+    ///   - xml: the metadata document's bytes.
+    ///   - limits: size and depth caps.
+    /// - Returns: the `X509Certificate`s of the root signature's KeyInfo, in document order; empty without KeyInfo.
+    /// - Throws: ``SAMLError/signatureMissing(_:)`` (`.metadata`) when the root carries no signature,
+    ///   ``SAMLError/invalidCertificate(_:)``, and the parser's errors.
     public static func keyInfoCertificates(_ xml: some Collection<UInt8>, limits: XMLParsingLimits = .metadata) throws -> [SAMLCertificate] {
         let doc = try ParsedXML.parse(xml, limits: limits)
         return try doc.withRoot { root in
@@ -56,7 +68,13 @@ public enum MetadataSignature {
 extension IdPMetadata {
     /// Parses IdP metadata after verifying its root signature with one of `trustedCertificates` (the same parsed
     /// document is verified and read: nothing is re-parsed in between).
-    /// - Throws: the errors of ``MetadataSignature/verify(_:trusting:allowSHA1:limits:)`` and of ``init(xml:entityID:limits:)``.
+    /// - Parameters:
+    ///   - xml: the metadata document's bytes.
+    ///   - entityID: which entity to take from an aggregate; needed when it holds several IdPs.
+    ///   - trustedCertificates: the keys the root signature may verify with.
+    ///   - allowSHA1: accept SHA-1 signature and digest algorithms (off by default).
+    ///   - limits: size and depth caps.
+    /// - Throws: the errors of ``MetadataSignature/verify(_:trusting:allowSHA1:limits:)`` and of ``init(xml:entityID:limits:)-(Collection<UInt8>,_,_)``.
     public init(xml: some Collection<UInt8>, entityID: String? = nil, verifyingSignatureWith trustedCertificates: [SAMLCertificate],
                 allowSHA1: Bool = false, limits: XMLParsingLimits = .metadata) throws {
         self = try cappingEchoes {

@@ -3,18 +3,40 @@ internal import CXMLSec
 
 /// A service provider's metadata: parsed from XML, or built and written as the file an admin hands to the IdP.
 public struct SPMetadata: Sendable, Hashable {
+    /// The SP's entityID (the Audience IdPs put in assertions for it).
     public var entityID: String
     /// AssertionConsumerService endpoints with their index and isDefault.
     public var assertionConsumerServices: [IndexedEndpoint]
+    /// SingleLogoutService endpoints.
     public var singleLogoutServices: [Endpoint]
+    /// The `AuthnRequestsSigned` attribute: whether the SP signs its AuthnRequests.
     public var authnRequestsSigned: Bool
+    /// The `WantAssertionsSigned` attribute: whether the SP requires the assertion itself to be signed.
     public var wantAssertionsSigned: Bool
+    /// Certificates published with `use="signing"`: the keys the SP's requests are signed with.
     public var signingCertificates: [SAMLCertificate]
+    /// Certificates published with `use="encryption"`: the keys IdPs encrypt assertions for.
     public var encryptionCertificates: [SAMLCertificate]
+    /// The NameID formats the SP asks for.
     public var nameIDFormats: [NameIDFormat]
+    /// The document's `validUntil`, if any.
     public var validUntil: Date?
+    /// The document's `cacheDuration` in seconds, if any.
     public var cacheDuration: TimeInterval?
 
+    /// Describes an SP by hand (``ServiceProviderConfiguration/metadata`` derives one
+    /// from the configuration).
+    /// - Parameters:
+    ///   - entityID: the SP's entityID.
+    ///   - assertionConsumerServices: the ACS endpoints.
+    ///   - singleLogoutServices: the SLO endpoints.
+    ///   - authnRequestsSigned: whether the SP signs its AuthnRequests.
+    ///   - wantAssertionsSigned: whether the SP requires signed assertions (default true).
+    ///   - signingCertificates: the SP's signing certificates.
+    ///   - encryptionCertificates: the SP's encryption certificates.
+    ///   - nameIDFormats: the NameID formats the SP asks for.
+    ///   - validUntil: the document's validUntil.
+    ///   - cacheDuration: the document's cacheDuration, in seconds (at most 100 years).
     public init(entityID: String, assertionConsumerServices: [IndexedEndpoint], singleLogoutServices: [Endpoint] = [],
                 authnRequestsSigned: Bool = false, wantAssertionsSigned: Bool = true,
                 signingCertificates: [SAMLCertificate] = [], encryptionCertificates: [SAMLCertificate] = [],
@@ -32,6 +54,10 @@ public struct SPMetadata: Sendable, Hashable {
     }
 
     /// Parses SP metadata (an EntityDescriptor, or an EntitiesDescriptor from which `entityID` selects one).
+    /// - Parameters:
+    ///   - xml: the metadata document's bytes.
+    ///   - entityID: which entity to take from an aggregate; needed when it holds several SPs.
+    ///   - limits: size and depth caps.
     /// - Throws: ``SAMLError/missingSPSSODescriptor``, ``SAMLError/entityNotFound(_:)``, ``SAMLError/ambiguousEntity(_:)``,
     ///   ``SAMLError/invalidCertificate(_:)``, ``SAMLError/invalidEndpointURL(_:)``, ``SAMLError/missingAttribute(element:attribute:)``,
     ///   and the parser's errors.
@@ -57,6 +83,12 @@ public struct SPMetadata: Sendable, Hashable {
         }
     }
 
+    /// Parses SP metadata from a string (see ``init(xml:entityID:limits:)-(Collection<UInt8>,_,_)``).
+    /// - Parameters:
+    ///   - xml: the metadata document.
+    ///   - entityID: which entity to take from an aggregate; needed when it holds several SPs.
+    ///   - limits: size and depth caps.
+    /// - Throws: as ``init(xml:entityID:limits:)-(Collection<UInt8>,_,_)``.
     public init(xml: String, entityID: String? = nil, limits: XMLParsingLimits = .metadata) throws {
         try self.init(xml: Array(xml.utf8), entityID: entityID, limits: limits)
     }
@@ -69,7 +101,11 @@ public struct SPMetadata: Sendable, Hashable {
     }
 
     /// The metadata document, optionally signed (enveloped, exclusive c14n, SHA-256) with `signingKey`.
-    /// - Throws: ``SAMLError/invalidEndpointURL(_:)`` for an endpoint that is not http(s), ``SAMLError/signingFailed(_:)``.
+    /// - Parameters:
+    ///   - signingKey: signs the document when given; nil writes it unsigned.
+    /// - Returns: the XML text, with an XML declaration.
+    /// - Throws: ``SAMLError/invalidEndpointURL(_:)`` for an endpoint that is not http(s),
+    ///   ``SAMLError/invalidConfiguration(_:)`` for a cacheDuration outside 0…100 years, ``SAMLError/signingFailed(_:)``.
     public func xml(signedWith signingKey: SigningKey? = nil) throws -> String {
         for endpoint in assertionConsumerServices { _ = try EndpointURL.validate(endpoint.location) }
         for endpoint in singleLogoutServices { _ = try EndpointURL.validate(endpoint.location) }

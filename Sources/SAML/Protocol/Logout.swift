@@ -3,15 +3,33 @@ internal import CXMLSec
 
 /// A SAML 2.0 LogoutRequest (single logout), sent by the SP to the IdP.
 public struct LogoutRequest: Sendable, Hashable {
+    /// The request ID (`_` + 128 random bits): the LogoutResponse's InResponseTo must equal it.
     public var id: String
+    /// When the request was made (its IssueInstant).
     public var issueInstant: Date
+    /// The IdP's SingleLogoutService URL.
     public var destination: String
+    /// The SP's entityID.
     public var issuer: String
+    /// The NameID of the session to end, as the assertion carried it.
     public var nameID: VerifiedAssertion.NameID
+    /// The SessionIndex values of the sessions to end; empty for all of the NameID's.
     public var sessionIndexes: [String]
+    /// When the request stops being valid; nil for no bound.
     public var notOnOrAfter: Date?
 
     /// A request for the user of `assertion` (its NameID and SessionIndex), to `idp`'s SingleLogoutService.
+    ///
+    /// ``ServiceProviderConfiguration/logoutRequest(to:nameID:sessionIndexes:relayState:binding:clock:)`` builds, signs
+    /// and encodes one in a step.
+    /// - Parameters:
+    ///   - issuer: the SP's entityID.
+    ///   - idp: the IdP the session came from.
+    ///   - binding: the binding the request will be sent with (HTTP-Redirect by default).
+    ///   - nameID: the session's NameID.
+    ///   - sessionIndexes: the session's SessionIndex values.
+    ///   - lifetime: seconds until NotOnOrAfter (5 minutes by default); nil leaves NotOnOrAfter out.
+    ///   - clock: gives the IssueInstant.
     /// - Throws: ``SAMLError/invalidConfiguration(_:)`` when the IdP has no SingleLogoutService for `binding`.
     public init(issuer: String, identityProvider idp: IdPMetadata, binding: Binding = .httpRedirect, nameID: VerifiedAssertion.NameID,
                 sessionIndexes: [String] = [], lifetime: TimeInterval? = 300, clock: some SAMLClock = SystemClock()) throws {
@@ -45,11 +63,21 @@ public struct LogoutRequest: Sendable, Hashable {
     }
 
     /// For the HTTP-Redirect binding (query-string signature over the exact octets when `signingKey` is given).
+    /// - Parameters:
+    ///   - relayState: opaque state (at most 80 bytes).
+    ///   - signingKey: signs the query when given.
+    /// - Returns: the IdP's URL with the message in its query.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (RelayState too long), ``SAMLError/signingFailed(_:)``.
     public func redirectURL(relayState: String? = nil, signingKey: SigningKey? = nil) throws -> String {
         try RedirectBinding.encode(message: xml(), parameter: "SAMLRequest", destination: destination, relayState: relayState, signingKey: signingKey)
     }
 
     /// For the HTTP-POST binding (enveloped signature when `signingKey` is given).
+    /// - Parameters:
+    ///   - relayState: opaque state (at most 80 bytes).
+    ///   - signingKey: signs the request when given.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (RelayState too long), ``SAMLError/signingFailed(_:)``,
+    ///   ``SAMLError/invalidEndpointURL(_:)`` (a destination that is not http(s)).
     public func postForm(relayState: String? = nil, signingKey: SigningKey? = nil) throws -> PostForm {
         let document = try signingKey.map { try XMLSigner.signEnveloped(xml(signatureAlgorithm: $0.algorithm), key: $0) } ?? Array(xml().utf8)
         return try PostForm(action: destination, parameter: "SAMLRequest", message: document, relayState: relayState)
@@ -58,16 +86,32 @@ public struct LogoutRequest: Sendable, Hashable {
 
 /// A SAML 2.0 LogoutResponse, sent by the SP to answer the IdP's LogoutRequest.
 public struct LogoutResponse: Sendable, Hashable {
+    /// The response ID (`_` + 128 random bits).
     public var id: String
+    /// When the response was made (its IssueInstant).
     public var issueInstant: Date
+    /// The IdP's SingleLogoutService ResponseLocation (or Location).
     public var destination: String
+    /// The SP's entityID.
     public var issuer: String
+    /// The ID of the LogoutRequest answered.
     public var inResponseTo: String
+    /// The top-level StatusCode URI.
     public var statusCode: String
 
+    /// The `Success` status code URI.
     public static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
 
     /// The answer to `request`, to the IdP's SingleLogoutService (its ResponseLocation when it has one).
+    /// - Parameters:
+    ///   - issuer: the SP's entityID.
+    ///   - request: the verified LogoutRequest answered.
+    ///   - idp: the IdP that sent it.
+    ///   - binding: the binding the response will be sent with (HTTP-Redirect by default).
+    ///   - statusCode: the top-level status (``success`` by default; `…:status:Responder` when sessions could not be
+    ///     ended).
+    ///   - clock: gives the IssueInstant.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` when the IdP has no SingleLogoutService for `binding`.
     public init(issuer: String, answering request: VerifiedLogoutRequest, identityProvider idp: IdPMetadata, binding: Binding = .httpRedirect,
                 statusCode: String = LogoutResponse.success, clock: some SAMLClock = SystemClock()) throws {
         guard let slo = idp.singleLogoutService(binding: binding) else {
@@ -90,10 +134,22 @@ public struct LogoutResponse: Sendable, Hashable {
         return x
     }
 
+    /// For the HTTP-Redirect binding (query-string signature over the exact octets when `signingKey` is given).
+    /// - Parameters:
+    ///   - relayState: the RelayState the LogoutRequest came with (at most 80 bytes).
+    ///   - signingKey: signs the query when given.
+    /// - Returns: the IdP's URL with the message in its query.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (RelayState too long), ``SAMLError/signingFailed(_:)``.
     public func redirectURL(relayState: String? = nil, signingKey: SigningKey? = nil) throws -> String {
         try RedirectBinding.encode(message: xml(), parameter: "SAMLResponse", destination: destination, relayState: relayState, signingKey: signingKey)
     }
 
+    /// For the HTTP-POST binding (enveloped signature when `signingKey` is given).
+    /// - Parameters:
+    ///   - relayState: the RelayState the LogoutRequest came with (at most 80 bytes).
+    ///   - signingKey: signs the response when given.
+    /// - Throws: ``SAMLError/invalidConfiguration(_:)`` (RelayState too long), ``SAMLError/signingFailed(_:)``,
+    ///   ``SAMLError/invalidEndpointURL(_:)`` (a destination that is not http(s)).
     public func postForm(relayState: String? = nil, signingKey: SigningKey? = nil) throws -> PostForm {
         let document = try signingKey.map { try XMLSigner.signEnveloped(xml(signatureAlgorithm: $0.algorithm), key: $0) } ?? Array(xml().utf8)
         return try PostForm(action: destination, parameter: "SAMLResponse", message: document, relayState: relayState)
@@ -102,19 +158,29 @@ public struct LogoutResponse: Sendable, Hashable {
 
 /// A LogoutRequest from a trusted IdP that passed every check. Only ``ServiceProvider`` makes one.
 public struct VerifiedLogoutRequest: Sendable, Hashable {
+    /// The request's ID (the LogoutResponse answers it).
     public let id: String
+    /// The IdP's entityID.
     public let issuer: String
+    /// The NameID whose sessions are to end.
     public let nameID: VerifiedAssertion.NameID
+    /// The SessionIndex values named; empty for all of the NameID's sessions.
     public let sessionIndexes: [String]
+    /// The request's NotOnOrAfter, if any.
     public let notOnOrAfter: Date?
+    /// The RelayState it came with, to send back with the LogoutResponse.
     public let relayState: String?
 }
 
 /// A LogoutResponse from a trusted IdP that passed every check.
 public struct VerifiedLogoutResponse: Sendable, Hashable {
+    /// The response's ID.
     public let id: String
+    /// The IdP's entityID.
     public let issuer: String
+    /// The ID of the SP's LogoutRequest it answers.
     public let inResponseTo: String
+    /// The RelayState it came with (the SP's own, sent with the LogoutRequest).
     public let relayState: String?
 }
 
@@ -139,6 +205,10 @@ extension ServiceProvider {
     ///   ``SAMLError/logoutMessageNotYetValid(issueInstant:now:)``, ``SAMLError/logoutMessageTooOld(issueInstant:now:)``,
     ///   ``SAMLError/replayDetected(assertionID:)`` (a LogoutRequest ID seen before), and the other ``SAMLError``
     ///   cases naming the failed check.
+    /// - Parameters:
+    ///   - message: the request as it arrived (Redirect query or POST form value).
+    /// - Returns: the request, to end the sessions it names and answer with
+    ///   ``ServiceProviderConfiguration/logoutResponse(answering:to:binding:statusCode:clock:)``.
     public func validateLogoutRequest(_ message: LogoutMessage) async throws -> VerifiedLogoutRequest {
         try await cappingEchoes {
             let now = clock.now()
@@ -179,7 +249,13 @@ extension ServiceProvider {
 
     /// Validates an IdP's LogoutResponse to the LogoutRequest `expectedRequestID`: the checks of a LogoutRequest's
     /// message (signature, Issuer, Destination, IssueInstant), then InResponseTo and Status.
-    /// - Throws: a ``SAMLError`` naming the failed check.
+    /// - Parameters:
+    ///   - message: the response as it arrived (Redirect query or POST form value).
+    ///   - expectedRequestID: the ID of the LogoutRequest the SP sent (``OutgoingMessage/id``).
+    /// - Throws: ``SAMLError/inResponseToMismatch(expected:found:)``, ``SAMLError/statusNotSuccess(code:subCodes:message:)``,
+    ///   ``SAMLError/signatureMissing(_:)`` (`.logoutMessage`), ``SAMLError/logoutMessageNotYetValid(issueInstant:now:)``,
+    ///   ``SAMLError/logoutMessageTooOld(issueInstant:now:)``, and the other ``SAMLError`` cases naming the failed
+    ///   check.
     public func validateLogoutResponse(_ message: LogoutMessage, expectedRequestID: String) async throws -> VerifiedLogoutResponse {
         try cappingEchoes { try logoutResponse(message, expectedRequestID: expectedRequestID) }
     }

@@ -27,6 +27,7 @@ public actor ServiceProviderRuntime {
         /// Returns the metadata document's bytes.
         public var fetch: @Sendable () async throws -> [UInt8]
 
+        /// Creates a source.
         /// - Parameters:
         ///   - name: a unique label.
         ///   - entityID: the entityID to select (required for an aggregate), or nil to learn it.
@@ -41,6 +42,10 @@ public actor ServiceProviderRuntime {
         }
 
         /// A fixed document (an uploaded file).
+        /// - Parameters:
+        ///   - xml: the metadata document's bytes.
+        ///   - name: a unique label.
+        ///   - entityID: the entityID to select (required for an aggregate), or nil to learn it.
         public static func document(_ xml: [UInt8], name: String, entityID: String? = nil) -> IdentityProviderSource {
             IdentityProviderSource(name: name, entityID: entityID) { xml }
         }
@@ -128,6 +133,7 @@ public actor ServiceProviderRuntime {
         var nextRefresh: Date = .distantPast
     }
 
+    /// Creates a runtime; nothing is fetched until ``start()`` (or the first call that needs an IdP).
     /// - Parameters:
     ///   - configuration: the SP.
     ///   - identityProviders: the metadata sources (unique names).
@@ -278,6 +284,8 @@ public actor ServiceProviderRuntime {
     }
 
     /// The trusted IdP with exactly this entityID.
+    /// - Parameters:
+    ///   - entityID: the IdP's entityID, compared exactly.
     /// - Throws: ``SAMLError/unknownIdentityProvider(_:)``.
     public func identityProvider(_ entityID: String) async throws -> IdPMetadata {
         guard let idp = await identityProviders().first(where: { Exact.equal($0.entityID, entityID) }) else {
@@ -287,6 +295,9 @@ public actor ServiceProviderRuntime {
     }
 
     /// Remembers a rejection for ``status()`` (the framework modules call it with the reference they show).
+    /// - Parameters:
+    ///   - error: why the message was refused.
+    ///   - reference: the reference shown to the user, to find the entry in the logs.
     public func recordRejection(_ error: SAMLError, reference: String) {
         lastRejection = Rejection(time: clock.now(), code: error.code, detail: error.detail, reference: reference)
     }
@@ -324,6 +335,7 @@ public struct ArchivedIdPMetadata: Sendable, Hashable, Codable {
     /// When it was accepted.
     public let savedAt: Date
 
+    /// Creates an archive entry.
     /// - Parameters:
     ///   - source: the source's name.
     ///   - entityID: the IdP's entityID.
@@ -342,8 +354,12 @@ public struct ArchivedIdPMetadata: Sendable, Hashable, Codable {
 /// metadata signature gives.
 public protocol IdPMetadataArchive: Sendable {
     /// Keeps `metadata` as its source's latest (replacing the previous one).
+    /// - Parameters:
+    ///   - metadata: a document the runtime has just accepted.
+    /// - Throws: the archive's own error (the runtime reports it in its status and keeps serving the document).
     func save(_ metadata: ArchivedIdPMetadata) async throws
     /// Every source's latest document.
+    /// - Throws: the archive's own error (the runtime then starts without archived metadata).
     func load() async throws -> [ArchivedIdPMetadata]
 }
 
@@ -365,6 +381,7 @@ public struct FileIdPMetadataArchive: IdPMetadataArchive {
     /// The folder.
     public let directory: URL
 
+    /// An archive in `directory` (created on the first save).
     /// - Parameter directory: created if missing.
     public init(directory: URL) {
         self.directory = directory

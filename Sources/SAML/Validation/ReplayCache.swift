@@ -18,6 +18,7 @@ public struct ReplayKey: Hashable, Sendable, Codable {
     /// The message's `ID` attribute.
     public let id: String
 
+    /// Creates a key.
     /// - Parameters:
     ///   - issuer: the IdP's entityID.
     ///   - kind: the message kind.
@@ -46,6 +47,9 @@ public struct ReplayKey: Hashable, Sendable, Codable {
 /// `INSERT … ON CONFLICT DO NOTHING RETURNING`) can serve many SP instances.
 public protocol ReplayCache: Sendable {
     /// Records `key` until `expiresAt` unless it is already recorded (an expired record counts as absent).
+    /// - Parameters:
+    ///   - key: the issuer, kind and ID of the message accepted, compared exactly.
+    ///   - expiresAt: when the record may be forgotten (past it, the message is refused as expired anyway).
     /// - Returns: true when inserted (first use), false when present (a replay).
     /// - Throws: when the cache cannot answer; the message is then rejected (fail closed).
     func insertIfAbsent(_ key: ReplayKey, expiresAt: Date) async throws -> Bool
@@ -61,6 +65,7 @@ public actor InMemoryReplayCache: ReplayCache {
     private let clock: any SAMLClock
     private var nextSweep: Date = .distantPast
 
+    /// Creates an empty cache.
     /// - Parameters:
     ///   - capacity: the most entries held at once.
     ///   - clock: the clock that decides expiry (use the ServiceProvider's).

@@ -3,11 +3,11 @@ import Foundation
 /// The Assertion Consumer Service side of an SP: built once from configuration, shared by every request.
 ///
 /// ```swift
-/// let idp = try IdPMetadata(xml: metadataBytes)
+/// let idp = try IdPMetadata(xml: federationMetadataBytes)
 /// let sp = try ServiceProvider(entityID: "https://app.example.com/saml/metadata",
 ///                              assertionConsumerServiceURLs: ["https://app.example.com/saml/acs"],
 ///                              identityProviders: [idp])
-/// let assertion = try await sp.validate(samlResponse: form["SAMLResponse"], expectedRequestID: storedID)
+/// let assertion = try await sp.validate(samlResponse: form["SAMLResponse"] ?? "", expectedRequestID: requestID)
 /// ```
 public struct ServiceProvider: Sendable {
     /// Which signatures a response must carry. Each demands at least one valid signature covering the assertion;
@@ -31,6 +31,7 @@ public struct ServiceProvider: Sendable {
         /// accepted this way, an InResponseTo inside the assertion's SubjectConfirmationData (Azure's "test SSO"
         /// sets one) cannot be correlated and is not checked.
         public var allowUnsolicitedResponses = false
+        /// Which signatures a response must carry (default ``SignatureRequirement/assertionOrResponse``).
         public var signatureRequirement: SignatureRequirement = .assertionOrResponse
         /// Signature algorithms accepted (default RSA/ECDSA with SHA-256/384/512).
         public var signatureAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.strongDefaults
@@ -78,6 +79,7 @@ public struct ServiceProvider: Sendable {
         /// how long the replay cache remembers a LogoutRequest's ID.
         public var maxLogoutMessageAge: TimeInterval = 300
 
+        /// The strict defaults; relax one named option at a time.
         public init() {}
 
         var algorithmPolicy: AlgorithmPolicy {
@@ -100,6 +102,7 @@ public struct ServiceProvider: Sendable {
     public let assertionConsumerServiceURLs: [String]
     /// The SP's SingleLogoutService URLs (the Destination of logout messages the IdP sends).
     public let singleLogoutServiceURLs: [String]
+    /// The validation options the SP was built with.
     public let options: Options
     /// The trusted IdPs by exact entityID (``ExactKey``: a look-alike Issuer never selects an IdP).
     let identityProviders: [ExactKey: TrustedIdP]
@@ -110,6 +113,7 @@ public struct ServiceProvider: Sendable {
     let algorithmPolicy: AlgorithmPolicy
     let signingCertificateCheck: (any SigningCertificateCheck)?
 
+    /// Builds the validator for an SP and its trusted IdPs (``ServiceProviderConfiguration/serviceProvider(identityProviders:clock:replayCache:signingCertificateCheck:)`` derives one from the configuration).
     /// - Parameters:
     ///   - entityID: the SP's entityID.
     ///   - assertionConsumerServiceURLs: every URL the SP receives responses at, from configuration (never from
@@ -208,6 +212,11 @@ public struct ServiceProvider: Sendable {
 
     /// Validates a response given as its decoded XML bytes as the answer to `request`
     /// (see ``validate(samlResponse:relayState:answering:)``).
+    /// - Parameters:
+    ///   - responseXML: the decoded `SAMLResponse` (the XML document's bytes).
+    ///   - relayState: the form's RelayState, carried into the result untouched.
+    ///   - request: the pending request taken from the ``AuthnRequestStore`` under that RelayState, if any.
+    /// - Throws: a ``SAMLError`` naming the first failed check, or the replay cache's own error (fail closed).
     public func validate(responseXML: [UInt8], relayState: String?, answering request: PendingRequest?) async throws -> VerifiedAssertion {
         let live = request.flatMap { $0.expiresAt > clock.now() ? $0 : nil }
         return try await cappingEchoes {
@@ -227,6 +236,11 @@ public struct ServiceProvider: Sendable {
     }
 
     /// Validates a response given as its decoded XML bytes (see ``validate(samlResponse:relayState:expectedRequestID:)``).
+    /// - Parameters:
+    ///   - responseXML: the decoded `SAMLResponse` (the XML document's bytes).
+    ///   - relayState: the form's RelayState, carried into the result untouched.
+    ///   - expectedRequestID: the ID of the AuthnRequest this response answers; nil for IdP-initiated login.
+    /// - Throws: a ``SAMLError`` naming the first failed check, or the replay cache's own error (fail closed).
     public func validate(responseXML: [UInt8], relayState: String? = nil, expectedRequestID: String?) async throws -> VerifiedAssertion {
         try await cappingEchoes { try await validateXML(responseXML, relayState: relayState, expectedRequestID: expectedRequestID) }
     }
@@ -253,6 +267,12 @@ public struct ServiceProvider: Sendable {
 /// every other check and before the replay cache records the assertion; its error rejects the response unchanged.
 public protocol SigningCertificateCheck: Sendable {
     /// Throws to reject `signingCertificate` (one of `identityProvider`'s metadata certificates) at `now`.
+    /// - Parameters:
+    ///   - signingCertificate: the certificate whose key verified the response.
+    ///   - identityProvider: the IdP that sent it.
+    ///   - now: the SP clock's instant.
+    /// - Throws: the check's own error (`CertificatePolicyError` for a `CertificateTrustPolicy`); `validate`
+    ///   rethrows it unchanged.
     func check(signingCertificate: SAMLCertificate, identityProvider: IdPMetadata, at now: Date) async throws
 }
 

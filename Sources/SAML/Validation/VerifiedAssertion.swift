@@ -7,11 +7,21 @@ import Foundation
 public struct VerifiedAssertion: Sendable, Hashable {
     /// The subject's identifier.
     public struct NameID: Sendable, Hashable, Codable {
+        /// The identifier (the element's text, trimmed).
         public let value: String
+        /// The `Format` attribute; nil when absent (unspecified).
         public let format: NameIDFormat?
+        /// The `NameQualifier` attribute (the IdP's namespace for the value), if any.
         public let nameQualifier: String?
+        /// The `SPNameQualifier` attribute (the SP's namespace for the value), if any.
         public let spNameQualifier: String?
 
+        /// Creates a NameID (to build a LogoutRequest for a session the app stored, say).
+        /// - Parameters:
+        ///   - value: the identifier.
+        ///   - format: the `Format` attribute.
+        ///   - nameQualifier: the `NameQualifier` attribute.
+        ///   - spNameQualifier: the `SPNameQualifier` attribute.
         public init(value: String, format: NameIDFormat? = nil, nameQualifier: String? = nil, spNameQualifier: String? = nil) {
             self.value = value
             self.format = format
@@ -22,15 +32,21 @@ public struct VerifiedAssertion: Sendable, Hashable {
 
     /// One `saml:Attribute` with its values in document order.
     public struct Attribute: Sendable, Hashable, Codable {
+        /// The `Name` attribute (a URI or a short name, depending on the IdP).
         public let name: String
+        /// The `NameFormat` attribute, if any.
         public let nameFormat: String?
+        /// The `FriendlyName` attribute, if any (not unique: never match on it alone for authorisation).
         public let friendlyName: String?
+        /// The `AttributeValue` texts, in document order.
         public let values: [String]
     }
 
     /// Which parts of the response were signed (and verified).
     public struct SignedParts: Sendable, Hashable, Codable {
+        /// The Response's own signature was verified.
         public let response: Bool
+        /// The Assertion's own signature was verified.
         public let assertion: Bool
     }
 
@@ -38,20 +54,29 @@ public struct VerifiedAssertion: Sendable, Hashable {
     public let issuer: String
     /// The assertion's ID.
     public let assertionID: String
+    /// The Subject's NameID.
     public let nameID: NameID
+    /// The AuthnStatement's SessionIndex (keep it for single logout), if any.
     public let sessionIndex: String?
+    /// When the IdP authenticated the user (the AuthnStatement's AuthnInstant).
     public let authnInstant: Date
+    /// How the IdP authenticated the user (the AuthnContextClassRef), if given.
     public let authnContextClassRef: String?
+    /// The AuthnStatement's SessionNotOnOrAfter: the IdP's bound on the SP session, if any.
     public let sessionNotOnOrAfter: Date?
-    /// Conditions NotBefore / NotOnOrAfter.
+    /// Conditions NotBefore.
     public let notBefore: Date?
+    /// Conditions NotOnOrAfter.
     public let notOnOrAfter: Date?
+    /// Every Audience of the AudienceRestrictions (the SP's entityID is among them).
     public let audiences: [String]
+    /// The AttributeStatements' attributes, in document order.
     public let attributes: [Attribute]
     /// The response's InResponseTo (nil for IdP-initiated responses).
     public let inResponseTo: String?
     /// The RelayState that came with the response, as given to `validate`.
     public let relayState: String?
+    /// Which of Response and Assertion carried a verified signature.
     public let signed: SignedParts
     /// The certificate (from the IdP's metadata) whose key verified the signature.
     public let signingCertificate: SAMLCertificate
@@ -66,10 +91,15 @@ public struct VerifiedAssertion: Sendable, Hashable {
     let auditXML: AuditXML
 
     /// The first attribute with exactly this Name (compared by Unicode scalars: `\u{212A}elvin` is not `Kelvin`).
+    /// - Parameters:
+    ///   - name: the attribute's `Name`.
     public func attribute(named name: String) -> Attribute? { attributes.first { Exact.equal($0.name, name) } }
 
     /// The values of every attribute with exactly this Name (several Attribute elements may share one; names are
     /// compared by Unicode scalars, never by canonical equivalence).
+    /// - Parameters:
+    ///   - name: the attribute's `Name`.
+    /// - Returns: the values in document order; empty when no attribute has the name.
     public func values(of name: String) -> [String] { attributes.filter { Exact.equal($0.name, name) }.flatMap(\.values) }
 }
 

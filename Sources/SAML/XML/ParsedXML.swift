@@ -2,21 +2,63 @@ import Foundation
 internal import CXMLSec
 internal import CXMLSecShims
 
-/// Limits applied to every document the library parses.
+/// Limits applied to every document the library parses: protocol messages, metadata and decrypted assertions alike.
+///
+/// Besides the size, a scan of the raw bytes before libxml2 parses them (linear, allocation-free) bounds what the
+/// parser, canonicalisation and the library's own walks spend work on per node, so that no input under the size cap
+/// costs much more than a valid document of its size: attributes and namespace declarations per element, namespace
+/// declarations in scope, the number of nodes for the input's size, and the nesting depth.
 public struct XMLParsingLimits: Sendable, Hashable {
     /// Largest accepted document, in bytes.
     public var maxBytes: Int
-    /// Deepest accepted element nesting.
+    /// Deepest accepted element nesting (the root is at depth 1).
     public var maxDepth: Int
+    /// The most attributes one element may carry, not counting namespace declarations (default 32).
+    public var maxAttributesPerElement: Int
+    /// The most namespace declarations (`xmlns`, `xmlns:p`) one element may carry (default 32).
+    public var maxNamespaceDeclarationsPerElement: Int
+    /// The most namespace declarations in scope at one element: its own and its ancestors' (default 64).
+    public var maxNamespaceDeclarationsInScope: Int
+    /// The node budget's fixed part (default 1,024); see ``maxNodes(forBytes:)``.
+    public var baseNodes: Int
+    /// The node budget's bytes per node beyond ``baseNodes`` (default 32); see ``maxNodes(forBytes:)``.
+    public var bytesPerNode: Int
 
-    public init(maxBytes: Int, maxDepth: Int = 64) {
+    /// Creates limits.
+    /// - Parameters:
+    ///   - maxBytes: the largest accepted document, in bytes.
+    ///   - maxDepth: the deepest accepted element nesting (default 64).
+    ///   - maxAttributesPerElement: the most attributes per element, namespace declarations not counted (default 32).
+    ///   - maxNamespaceDeclarationsPerElement: the most namespace declarations per element (default 32).
+    ///   - maxNamespaceDeclarationsInScope: the most namespace declarations in scope at one element (default 64).
+    ///   - baseNodes: the node budget's fixed part (default 1,024).
+    ///   - bytesPerNode: the node budget's bytes per node (default 32).
+    public init(
+        maxBytes: Int, maxDepth: Int = 64, maxAttributesPerElement: Int = 32, maxNamespaceDeclarationsPerElement: Int = 32,
+        maxNamespaceDeclarationsInScope: Int = 64, baseNodes: Int = 1024, bytesPerNode: Int = 32
+    ) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
+        self.maxAttributesPerElement = maxAttributesPerElement
+        self.maxNamespaceDeclarationsPerElement = maxNamespaceDeclarationsPerElement
+        self.maxNamespaceDeclarationsInScope = maxNamespaceDeclarationsInScope
+        self.baseNodes = baseNodes
+        self.bytesPerNode = bytesPerNode
     }
 
-    /// Defaults for SAML protocol messages: 256 KiB, depth 64.
+    /// The most nodes (elements, attributes, namespace declarations, comments, processing instructions, CDATA
+    /// sections) a document of `bytes` bytes may have: ``baseNodes`` + `bytes` / ``bytesPerNode``. A real SAML
+    /// message spends far more than 32 bytes per node (names, values, base64); markup made of empty elements spends 4.
+    /// - Parameters:
+    ///   - bytes: the document's size in bytes.
+    /// - Returns: the node budget.
+    public func maxNodes(forBytes bytes: Int) -> Int {
+        baseNodes + bytes / max(1, bytesPerNode)
+    }
+
+    /// Defaults for SAML protocol messages: 256 KiB, depth 64, the scan's defaults.
     public static let messages = XMLParsingLimits(maxBytes: 256 * 1024, maxDepth: 64)
-    /// Defaults for metadata: 16 MiB (federation aggregates are large), depth 64.
+    /// Defaults for metadata: 16 MiB (federation aggregates are large), depth 64, the scan's defaults.
     public static let metadata = XMLParsingLimits(maxBytes: 16 * 1024 * 1024, maxDepth: 64)
 }
 
@@ -36,6 +78,7 @@ final class ParsedXML {
         guard bytes.count <= limits.maxBytes else { throw SAMLError.inputTooLarge(limit: limits.maxBytes, size: bytes.count) }
         guard bytes.count <= Int(Int32.max) else { throw SAMLError.inputTooLarge(limit: Int(Int32.max), size: bytes.count) }
         try EncodingCheck.check(bytes)
+        try MarkupScan.check(bytes, limits: limits)
         var result = cxmlsec_parse_result()
         let doc = cxmlsec_parse_secure(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), &result)
         guard let doc else {
@@ -112,6 +155,60 @@ struct XMLNode {
     @inline(__always)
     func withPointer<R>(_ body: (xmlNodePtr) throws -> R) rethrows -> R {
         try withExtendedLifetime(document) { try body(pointer) }
+    }
+}
+
+/// The bounds of ``XMLParsingLimits`` that the scan of the raw bytes enforces before libxml2 parses them
+/// (`cxmlsec_scan_markup`, one linear, allocation-free pass). UTF-16 input (rare) is scanned as its UTF-8 transcoding,
+/// so the same limits hold whatever the encoding.
+enum MarkupScan {
+    /// - Throws: ``SAMLError/tooManyAttributes(limit:)``, ``SAMLError/tooManyNamespaceDeclarations(limit:)``,
+    ///   ``SAMLError/tooManyNodes(limit:)``, ``SAMLError/documentTooDeep(limit:)``.
+    static func check(_ bytes: UnsafeRawBufferPointer, limits: XMLParsingLimits) throws {
+        guard bytes.count > 0 else { return }
+        func clamp(_ value: Int) -> Int32 { Int32(clamping: max(0, value)) }
+        // The budget counts the input's own bytes (a UTF-16 document is scanned as UTF-8, never with a larger one).
+        let maxNodes = limits.maxNodes(forBytes: bytes.count)
+        var markup = cxmlsec_markup_limits(
+            maxNodes: maxNodes,
+            maxAttributesPerElement: clamp(limits.maxAttributesPerElement),
+            maxNamespacesPerElement: clamp(limits.maxNamespaceDeclarationsPerElement),
+            maxNamespacesInScope: clamp(limits.maxNamespaceDeclarationsInScope),
+            maxDepth: clamp(limits.maxDepth))
+        let outcome: Int32
+        if case .utf16(let bigEndian, let bom) = EncodingCheck.form(of: bytes) {
+            let utf8 = transcodeUTF16(bytes, bigEndian: bigEndian, skip: bom ? 2 : 0)
+            outcome = utf8.withUnsafeBufferPointer { cxmlsec_scan_markup($0.baseAddress, $0.count, &markup) }
+        } else {
+            outcome = cxmlsec_scan_markup(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count, &markup)
+        }
+        switch Int(outcome) {
+        case Int(CXMLSEC_MARKUP_OK): return
+        case Int(CXMLSEC_MARKUP_NODES): throw SAMLError.tooManyNodes(limit: maxNodes)
+        case Int(CXMLSEC_MARKUP_ATTRIBUTES): throw SAMLError.tooManyAttributes(limit: limits.maxAttributesPerElement)
+        case Int(CXMLSEC_MARKUP_NAMESPACES):
+            throw SAMLError.tooManyNamespaceDeclarations(limit: limits.maxNamespaceDeclarationsPerElement)
+        case Int(CXMLSEC_MARKUP_NAMESPACES_IN_SCOPE):
+            throw SAMLError.tooManyNamespaceDeclarations(limit: limits.maxNamespaceDeclarationsInScope)
+        default: throw SAMLError.documentTooDeep(limit: limits.maxDepth)
+        }
+    }
+
+    /// UTF-16 code units (after a BOM, if any) as UTF-8; an unpaired surrogate becomes U+FFFD (markup is ASCII, so
+    /// the counts are unchanged; the parser refuses the document anyway).
+    static func transcodeUTF16(_ bytes: UnsafeRawBufferPointer, bigEndian: Bool, skip: Int) -> [UInt8] {
+        let b = bytes.bindMemory(to: UInt8.self)
+        var units: [UInt16] = []
+        units.reserveCapacity(b.count / 2)
+        var i = skip
+        while i + 1 < b.count {
+            units.append(bigEndian ? UInt16(b[i]) << 8 | UInt16(b[i + 1]) : UInt16(b[i + 1]) << 8 | UInt16(b[i]))
+            i += 2
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(units.count * 3 / 2)
+        _ = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: false) { out.append($0) }
+        return out
     }
 }
 

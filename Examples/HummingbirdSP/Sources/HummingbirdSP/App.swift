@@ -165,15 +165,19 @@ struct ExampleSP: Sendable {
         let login: LoginCoordinator.Completion
         do {
             login = try await runtime.coordinator.complete(samlResponse: samlResponse, relayState: form.RelayState)
-        } catch let error as SAMLError {
-            await runtime.recordRejection(error, reference: reference)
-            if error == .noIdentityProvider {
-                return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "No identity provider is configured right now."))
+        } catch let error as any SAMLCodedError {
+            if let samlError = error as? SAMLError { await runtime.recordRejection(samlError, reference: reference) }
+            guard error.fault == .client else {
+                // Not a verdict on the response (no IdP loaded, a store whose database is down): refuse all the same,
+                // with the status the error names (500 or 503) and a reference for the log.
+                logger.error("SAML sign-in unavailable", metadata: ["ref": "\(reference)", "code": "\(error.code)", "detail": loggable("\(error)")])
+                return html(HTTPResponse.Status(code: error.httpStatus), Pages.message("Sign-in unavailable",
+                            "Sign-in is not possible right now. Please try again shortly (reference \(reference))."))
             }
-            return reject(code: error.code, detail: error.detail, reference: reference)
+            return reject(code: error.code, detail: (error as? SAMLError)?.detail ?? "\(error)", reference: reference)
         } catch {
-            // Not a verdict on the response (a store on a database that is down, say): refuse all the same.
-            return reject(code: "validationUnavailable", detail: "\(error)", reference: reference)
+            logger.error("SAML sign-in unavailable", metadata: ["ref": "\(reference)", "detail": loggable("\(error)")])
+            return html(.serviceUnavailable, Pages.message("Sign-in unavailable", "Sign-in is not possible right now (reference \(reference))."))
         }
         let assertion = login.assertion
         let user: SignedInUser

@@ -10,11 +10,13 @@ enum AudienceCheck {
     /// - Throws: ``SAMLError/missingAudienceRestriction``, ``SAMLError/audienceMismatch(expected:found:)``.
     static func check(_ restrictions: [xmlNodePtr], entityID: String, allowMissing: Bool) throws -> [String] {
         guard !restrictions.isEmpty || allowMissing else { throw SAMLError.missingAudienceRestriction }
+        // The array keeps document order; the set (exact, by UTF-8 bytes) keeps the de-duplication linear.
         var audiences: [String] = []
+        var seen: Set<ExactKey> = []
         for restriction in restrictions {
             let names = XMLTree.childrenNamed(restriction, NS.assertionURI, "Audience").map(XMLTree.trimmedText)
             guard Exact.contains(names, entityID) else { throw SAMLError.audienceMismatch(expected: entityID, found: names) }
-            for name in names where !Exact.contains(audiences, name) { audiences.append(name) }
+            for name in names where seen.insert(ExactKey(name)).inserted { audiences.append(name) }
         }
         return audiences
     }
