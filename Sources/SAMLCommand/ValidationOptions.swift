@@ -21,7 +21,7 @@ struct ValidationOptions: ParsableArguments {
     @Option(name: .customLong("max-bytes"), help: "Largest decoded message accepted, in bytes (default 262144). (maxResponseBytes)")
     var maxResponseBytes: Int?
 
-    @Option(name: .customLong("max-depth"), help: "Deepest element nesting accepted (default 64). (maxDepth)")
+    @Option(name: .customLong("max-depth"), help: "Deepest element nesting accepted (default 32). (maxDepth)")
     var maxDepth: Int?
 
     @Flag(name: .customLong("allow-expired-metadata"), help: "Keep trusting IdP metadata past its validUntil. (allowExpiredMetadata)")

@@ -13,7 +13,7 @@ import Foundation
 enum DocumentKind: String, CaseIterable, Sendable {
     case response, logout, metadata
 
-    /// Depth of the element hostile content goes into (the generators' nesting stays within the depth cap, 64).
+    /// Depth of the element hostile content goes into (the generators' nesting stays within the depth cap, AssumedLimits.depth).
     var contentDepth: Int {
         switch self {
         case .response: return 4   // Response > Assertion > Advice > b:w
@@ -235,7 +235,7 @@ extension Hostile {
         Hostile("ns-decls-nested", "xmlns declarations spread over a chain nested to the depth cap (⅗) × elements at the bottom (⅖)") { kind, b, _ in
             var p = HostileParts()
             // The chain's innermost element holds the leaves, which sit exactly at the depth cap.
-            let depth = 64 - kind.contentDepth - 1
+            let depth = AssumedLimits.depth - kind.contentDepth - 1
             let (all, n) = declarations(b * 3 / 5 - depth * 12)
             var chunks: [String] = Array(repeating: "", count: depth)
             for (k, part) in all.split(separator: " ", omittingEmptySubsequences: true).enumerated() {
@@ -308,16 +308,16 @@ extension Hostile {
             p.content = units(b - wrapperOverhead) { _ in "<b:e/>" }
             return p
         },
-        Hostile("deep-nesting", "chains nested to the depth cap (64), repeated") { kind, b, _ in
+        Hostile("deep-nesting", "chains nested to the depth cap, repeated") { kind, b, _ in
             var p = HostileParts()
-            let depth = 64 - kind.contentDepth
+            let depth = AssumedLimits.depth - kind.contentDepth
             let chain = String(repeating: "<b:d>", count: depth) + String(repeating: "</b:d>", count: depth)
             p.content = units(b - wrapperOverhead) { _ in chain }
             return p
         },
         Hostile("deep-nesting-prefixed-leaves", "chains to the depth cap with an attribute per level and a saml-prefixed leaf", [.response]) { kind, b, _ in
             var p = HostileParts()
-            let depth = 64 - kind.contentDepth - 1
+            let depth = AssumedLimits.depth - kind.contentDepth - 1
             let chain = String(repeating: "<b:d b:a=\"\">", count: depth) + "<saml:x/>" + String(repeating: "</b:d>", count: depth)
             p.content = units(b - wrapperOverhead) { _ in chain }
             return p
@@ -435,7 +435,7 @@ extension Hostile {
     static let atLimitInputs: [Hostile] = [
         Hostile("at-limit-deep-nesting", "chains to the depth cap, as many elements as the node bound allows (the rest whitespace)") { kind, b, _ in
             var p = HostileParts()
-            let depth = 64 - kind.contentDepth
+            let depth = AssumedLimits.depth - kind.contentDepth
             let chain = String(repeating: "<b:d>", count: depth) + String(repeating: "</b:d>", count: depth)
             let chains = max(1, (AssumedLimits.nodes(bytes: b) - 200) / depth)
             p.content = units(min(b - wrapperOverhead, chains * chain.utf8.count)) { _ in chain }
@@ -496,5 +496,7 @@ enum AssumedLimits {
     static let attributesPerElement = overrides["attributes"] ?? 32
     static let namespacesPerElement = overrides["namespaces"] ?? 32
     static let namespacesInScope = overrides["namespacesInScope"] ?? 64
-    static let inclusivePrefixes = overrides["prefixes"] ?? 8
+    static let inclusivePrefixes = overrides["prefixes"] ?? 5
+    /// `XMLParsingLimits.messages.maxDepth` and `.metadata.maxDepth`.
+    static let depth = overrides["depth"] ?? 32
 }

@@ -40,7 +40,7 @@ enum SignatureVerifier {
     /// The most prefixes one `InclusiveNamespaces PrefixList` may name. Real IdPs name a handful (`xs`, `#default
     /// saml ds xs xsi`); the cost of each inside libxml2/xmlsec's canonicalisation grows with the document, so an
     /// unauthenticated list of thousands is refused before xmlsec runs.
-    static let maxInclusivePrefixes = 8
+    static let maxInclusivePrefixes = 5
     /// The longest `PrefixList` value accepted, in bytes.
     static let maxPrefixListBytes = 1024
 

@@ -72,8 +72,9 @@ public struct ServiceProvider: Sendable {
         public var allowUnsolicitedSubjectConfirmationInResponseTo = false
         /// Largest decoded response accepted, in bytes (default 256 KiB).
         public var maxResponseBytes = 256 * 1024
-        /// Deepest element nesting accepted (default 64).
-        public var maxDepth = 64
+        /// Deepest element nesting accepted (default 32; real responses nest at most about 12 deep, and the cost of
+        /// xmlsec's node-set checks grows with depth).
+        public var maxDepth = 32
         /// The oldest IssueInstant of a logout message that is acted on, in seconds before now (default 300; the
         /// clock skew is added). An older one is ``SAMLError/logoutMessageTooOld(issueInstant:now:)``; it also bounds
         /// how long the replay cache remembers a LogoutRequest's ID.

@@ -27,14 +27,14 @@ public struct XMLParsingLimits: Sendable, Hashable {
     /// Creates limits.
     /// - Parameters:
     ///   - maxBytes: the largest accepted document, in bytes.
-    ///   - maxDepth: the deepest accepted element nesting (default 64).
+    ///   - maxDepth: the deepest accepted element nesting (default 32; real documents nest at most about 12 deep).
     ///   - maxAttributesPerElement: the most attributes per element, namespace declarations not counted (default 32).
     ///   - maxNamespaceDeclarationsPerElement: the most namespace declarations per element (default 32).
     ///   - maxNamespaceDeclarationsInScope: the most namespace declarations in scope at one element (default 64).
     ///   - baseNodes: the node budget's fixed part (default 1,024).
     ///   - bytesPerNode: the node budget's bytes per node (default 32).
     public init(
-        maxBytes: Int, maxDepth: Int = 64, maxAttributesPerElement: Int = 32, maxNamespaceDeclarationsPerElement: Int = 32,
+        maxBytes: Int, maxDepth: Int = 32, maxAttributesPerElement: Int = 32, maxNamespaceDeclarationsPerElement: Int = 32,
         maxNamespaceDeclarationsInScope: Int = 64, baseNodes: Int = 1024, bytesPerNode: Int = 32
     ) {
         self.maxBytes = maxBytes
@@ -56,10 +56,10 @@ public struct XMLParsingLimits: Sendable, Hashable {
         baseNodes + bytes / max(1, bytesPerNode)
     }
 
-    /// Defaults for SAML protocol messages: 256 KiB, depth 64, the scan's defaults.
-    public static let messages = XMLParsingLimits(maxBytes: 256 * 1024, maxDepth: 64)
-    /// Defaults for metadata: 16 MiB (federation aggregates are large), depth 64, the scan's defaults.
-    public static let metadata = XMLParsingLimits(maxBytes: 16 * 1024 * 1024, maxDepth: 64)
+    /// Defaults for SAML protocol messages: 256 KiB, depth 32, the scan's defaults.
+    public static let messages = XMLParsingLimits(maxBytes: 256 * 1024, maxDepth: 32)
+    /// Defaults for metadata: 16 MiB (federation aggregates are large), depth 32, the scan's defaults.
+    public static let metadata = XMLParsingLimits(maxBytes: 16 * 1024 * 1024, maxDepth: 32)
 }
 
 /// Owns one parsed libxml2 document; freed when the last reference goes. Not `Sendable`: it lives inside one call.
