@@ -13,6 +13,8 @@ let package = Package(
         // Stores (issue 13): each module compiles to nothing unless its trait is on.
         .library(name: "SAMLSQLite", targets: ["SAMLSQLite"]),
         .library(name: "SAMLPostgres", targets: ["SAMLPostgres"]),
+        // Integrations (issue 13): compiles to nothing unless its trait is on.
+        .library(name: "SAMLHummingbird", targets: ["SAMLHummingbird"]),
     ],
     // Optional integrations (SE-0450), none on by default: an app that uses only SAML resolves and builds none of
     // their packages (Tests/DependentPackage proves it). `.package(url: …, traits: ["Postgres"])` turns one on.
@@ -31,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
@@ -84,6 +89,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
         ),
+        .target(
+            name: "SAMLHummingbird",
+            dependencies: [
+                "SAML",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird"])),
+            ]
+        ),
         .executableTarget(
             name: "SAMLCommand",
             dependencies: [
@@ -102,6 +117,17 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ]
+        ),
+        .testTarget(
+            name: "SAMLHummingbirdTests",
+            dependencies: [
+                "SAML", "SAMLTesting", "SAMLHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird"])),
             ]
         ),
         .testTarget(

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 resolved=Tests/DependentPackage/Package.resolved
-forbidden=(postgres-nio sqlite-nio hummingbird hummingbird-auth vapor)
+forbidden=(postgres-nio sqlite-nio hummingbird hummingbird-auth swift-service-lifecycle vapor)
 required=(swift-certificates)
 
 [ -f "$resolved" ] || { echo "check-dependent-package: $resolved is missing (build Tests/DependentPackage first)" >&2; exit 1; }

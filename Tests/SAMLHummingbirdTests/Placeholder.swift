@@ -1,3 +1,0 @@
-#if Hummingbird
-import Hummingbird
-#endif
