@@ -197,6 +197,9 @@ public enum SAMLError: Error, Hashable, Sendable {
     case ambiguousEntity([String])
     /// An aggregate holds two EntityDescriptors with this entityID: which key speaks for it cannot be decided.
     case duplicateEntityID(String)
+    /// A role descriptor lists more endpoints of one kind (`element`: `SingleSignOnService`, `SingleLogoutService`,
+    /// `AssertionConsumerService`) than the bound (1,000): real IdPs list a handful, and each costs a URL check.
+    case tooManyEndpoints(element: String, limit: Int)
     /// A certificate is not a well-formed X.509 certificate.
     case invalidCertificate(String)
     /// An endpoint Location is not an absolute http(s) URL.
@@ -359,6 +362,7 @@ extension SAMLError: SAMLCodedError {
         case .entityNotFound: "entityNotFound"
         case .ambiguousEntity: "ambiguousEntity"
         case .duplicateEntityID: "duplicateEntityID"
+        case .tooManyEndpoints: "tooManyEndpoints"
         case .invalidCertificate: "invalidCertificate"
         case .invalidEndpointURL: "invalidEndpointURL"
         case .metadataExpired: "metadataExpired"
@@ -395,7 +399,7 @@ extension SAMLError: SAMLCodedError {
              .missingAudienceRestriction, .missingAuthnStatement, .sessionExpired, .replayDetected, .invalidTime:
             .client
         case .replayCacheFull, .missingIDPSSODescriptor, .missingSPSSODescriptor, .entityNotFound,
-             .ambiguousEntity, .duplicateEntityID, .invalidCertificate, .invalidEndpointURL, .metadataExpired,
+             .ambiguousEntity, .duplicateEntityID, .tooManyEndpoints, .invalidCertificate, .invalidEndpointURL, .metadataExpired,
              .invalidKey, .signingFailed, .invalidConfiguration, .unsignedRequestRefused, .unknownIdentityProvider,
              .noIdentityProvider, .requestStoreFull:
             .server

@@ -2,7 +2,7 @@
 import Foundation
 import Hummingbird
 import Logging
-import SAML
+@_spi(Integrations) import SAML
 
 /// Errors of the Hummingbird integration itself.
 public enum SAMLHummingbirdError: SAMLCodedError, Hashable, Sendable {
@@ -60,20 +60,7 @@ struct ErrorPage: Sendable {
         return out
     }
 
-    static func html(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func html(_ text: String) -> String { HTMLEscape.escape(text) }
 
     /// The status, code and detail of `error`: its fault's status for a coded error, 413 for a body over the limit,
     /// 500 for anything else.

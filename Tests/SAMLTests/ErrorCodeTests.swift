@@ -100,6 +100,7 @@ struct SAMLErrorCodeTests {
         .tooManyAttributes(limit: 1),
         .tooManyNamespaceDeclarations(limit: 1),
         .tooManyNodes(limit: 1),
+        .tooManyEndpoints(element: "x", limit: 1),
     ]
 
     /// The case's position in ``oneOfEachCase``.
@@ -195,6 +196,7 @@ struct SAMLErrorCodeTests {
         case .tooManyAttributes: 87
         case .tooManyNamespaceDeclarations: 88
         case .tooManyNodes: 89
+        case .tooManyEndpoints: 90
         }
     }
 
@@ -203,7 +205,7 @@ struct SAMLErrorCodeTests {
         "replayCacheFull", "requestStoreFull", "noIdentityProvider", "unknownIdentityProvider", "unsignedRequestRefused",
         "invalidConfiguration", "invalidKey", "signingFailed", "invalidCertificate", "invalidEndpointURL",
         "metadataExpired", "missingIDPSSODescriptor", "missingSPSSODescriptor", "entityNotFound", "ambiguousEntity",
-        "duplicateEntityID",
+        "duplicateEntityID", "tooManyEndpoints",
     ]
 
     @Test("The list holds exactly one value of every case, in declaration order")

@@ -95,6 +95,17 @@ struct ExactComparisonTests {
         }
         #expect(throws: SAMLError.duplicateEntityID(victim)) { _ = try IdPMetadata(xml: try Self.aggregate([victim, victim]), entityID: victim) }
     }
+
+    @Test func endpointsPerDescriptorAreBounded() throws {
+        let one = "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.example.test/sso\"/>"
+        func metadata(_ count: Int) throws -> String {
+            try Self.aggregate(["https://idp.example.test/"]).replacingOccurrences(of: one, with: String(repeating: one, count: count))
+        }
+        #expect(try IdPMetadata(xml: metadata(MetadataReader.maxEndpoints)).singleSignOnServices.count == MetadataReader.maxEndpoints)
+        #expect(throws: SAMLError.tooManyEndpoints(element: "SingleSignOnService", limit: MetadataReader.maxEndpoints)) {
+            _ = try IdPMetadata(xml: try metadata(MetadataReader.maxEndpoints + 1))
+        }
+    }
 }
 
 /// Input hygiene (issue 11 D) and capped echoes (issue 11 E).

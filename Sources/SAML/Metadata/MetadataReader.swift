@@ -71,8 +71,18 @@ enum MetadataReader {
         return nil
     }
 
+    /// The most endpoints of one kind a role descriptor may list (real ones list a handful; SPs with many ACS URLs
+    /// a few dozen). Each is a URL check, so a descriptor with a hundred thousand of them is refused before the checks.
+    static let maxEndpoints = 1000
+
+    static func endpointNodes(_ descriptor: xmlNodePtr, _ name: StaticString) throws -> [xmlNodePtr] {
+        let nodes = XMLTree.childrenNamed(descriptor, NS.metadataURI, name)
+        guard nodes.count <= maxEndpoints else { throw SAMLError.tooManyEndpoints(element: "\(name)", limit: maxEndpoints) }
+        return nodes
+    }
+
     static func endpoints(_ descriptor: xmlNodePtr, _ name: StaticString) throws -> [Endpoint] {
-        try XMLTree.childrenNamed(descriptor, NS.metadataURI, name).map { node in
+        try endpointNodes(descriptor, name).map { node in
             guard let binding = XMLTree.attribute(node, "Binding"), !binding.isEmpty else {
                 throw SAMLError.missingAttribute(element: XMLTree.localName(node), attribute: "Binding")
             }
@@ -85,7 +95,7 @@ enum MetadataReader {
     }
 
     static func indexedEndpoints(_ descriptor: xmlNodePtr, _ name: StaticString) throws -> [IndexedEndpoint] {
-        try XMLTree.childrenNamed(descriptor, NS.metadataURI, name).map { node in
+        try endpointNodes(descriptor, name).map { node in
             guard let binding = XMLTree.attribute(node, "Binding"), !binding.isEmpty else {
                 throw SAMLError.missingAttribute(element: XMLTree.localName(node), attribute: "Binding")
             }

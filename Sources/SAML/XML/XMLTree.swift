@@ -254,9 +254,11 @@ enum XMLEscape {
     }
 }
 
-/// Escaping for HTML text and attribute values (the POST-binding form).
-enum HTMLEscape {
-    static func escape(_ value: String) -> String {
+/// Escaping for HTML text and attribute values (the POST-binding form, and the framework modules' error pages
+/// through the `Integrations` SPI).
+@_spi(Integrations) public enum HTMLEscape {
+    /// `value` with `&`, `<`, `>`, `"` and `'` replaced by character references.
+    public static func escape(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
