@@ -70,7 +70,7 @@ struct ExactComparisonTests {
         }
         var options = ServiceProvider.Options()
         options.allowExpiredMetadata = true
-        #expect(try Fixtures.serviceProvider(options: options, idps: [idp]).trustedIdP(for: idp.entityID, at: Fixtures.now) != nil)
+        #expect(try Fixtures.serviceProvider(options: options, idps: [idp]).trustedIdP(for: idp.entityID, at: Fixtures.now).metadata == idp)
     }
 
     static func aggregate(_ ids: [String]) throws -> String {
