@@ -14,7 +14,7 @@ quickstart:
 
 # The package traits the test run turns on (SE-0450): the store modules and their conformance suite against a
 # throw-away PostgreSQL cluster (scripts/postgres.sh run starts it, sets SAML_TEST_POSTGRES_URL, stops it).
-TEST_TRAITS ?= SQLite,Postgres,Hummingbird
+TEST_TRAITS ?= SQLite,Postgres,Hummingbird,Vapor
 
 # The tests: install what they need, build (the default build: no traits), run every suite with TEST_TRAITS on, then
 # prove that an app depending on swift-saml without traits resolves none of the optional packages.

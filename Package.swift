@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SAMLPostgres", targets: ["SAMLPostgres"]),
         // Integrations (issue 13): compiles to nothing unless its trait is on.
         .library(name: "SAMLHummingbird", targets: ["SAMLHummingbird"]),
+        .library(name: "SAMLVapor", targets: ["SAMLVapor"]),
     ],
     // Optional integrations (SE-0450), none on by default: an app that uses only SAML resolves and builds none of
     // their packages (Tests/DependentPackage proves it). `.package(url: …, traits: ["Postgres"])` turns one on.
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
@@ -99,6 +101,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird"])),
             ]
         ),
+        .target(
+            name: "SAMLVapor",
+            dependencies: [
+                "SAML",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ]
+        ),
         .executableTarget(
             name: "SAMLCommand",
             dependencies: [
@@ -119,15 +128,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
         ),
+        // What the two framework suites share (fixture IdP, signed messages, log capture, stores that are down).
+        .target(
+            name: "SAMLWebTestSupport",
+            dependencies: [
+                "SAML", "SAMLTesting",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "Vapor"])),
+            ],
+            path: "Tests/SAMLWebTestSupport"
+        ),
         .testTarget(
             name: "SAMLHummingbirdTests",
             dependencies: [
-                "SAML", "SAMLTesting", "SAMLHummingbird",
+                "SAML", "SAMLTesting", "SAMLHummingbird", "SAMLWebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird"])),
+            ]
+        ),
+        .testTarget(
+            name: "SAMLVaporTests",
+            dependencies: [
+                "SAML", "SAMLTesting", "SAMLVapor", "SAMLWebTestSupport",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "XCTVapor", package: "vapor", condition: .when(traits: ["Vapor"])),
             ]
         ),
         .testTarget(

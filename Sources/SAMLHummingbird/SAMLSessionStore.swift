@@ -2,25 +2,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
-import SAML
-
-/// What a signed-in browser's session holds: the app's user (whatever `onSignIn` returned) and the SAML session it
-/// came from (NameID, SessionIndex, IdP, expiry), kept for single logout.
-public struct SAMLUserSession<User: Codable & Sendable>: Codable, Sendable {
-    /// The app's user.
-    public var user: User
-    /// The SAML session the user signed in with.
-    public var saml: SAMLSession
-
-    /// Creates a session value.
-    /// - Parameters:
-    ///   - user: the app's user.
-    ///   - saml: the SAML session.
-    public init(user: User, saml: SAMLSession) {
-        self.user = user
-        self.saml = saml
-    }
-}
+@_spi(Integrations) import SAML
 
 /// hummingbird-auth's session storage for SAML sign-ins: a ``SessionStorage`` over the app's `PersistDriver` (memory,
 /// Redis, Fluent…), under a key prefix and cookie of its own. The routes save a new session at every login (a new ID:
@@ -54,9 +36,21 @@ public struct SAMLSessionStore<User: Codable & Sendable>: Sendable {
         try await storage.load(request: request)
     }
 
-    /// Saves a new session (a fresh ID) and returns the cookie that carries it.
-    func save(_ session: SAMLUserSession<User>, expiresIn: Duration) async throws -> Cookie {
-        try await storage.save(session: session, expiresIn: expiresIn)
+    /// Saves a new session under a fresh ID (hummingbird-auth's) and returns the ID.
+    func create(_ session: SAMLUserSession<User>, expiresIn seconds: Int) async throws -> String {
+        try await storage.save(session: session, expiresIn: .seconds(seconds)).value
+    }
+
+    /// The session with this ID, if it exists.
+    public func load(sessionID: String) async throws -> SAMLUserSession<User>? {
+        try await driver.get(key: configuration.keyPrefix + sessionID, as: SAMLUserSession<User>.self)
+    }
+
+    /// The cookie carrying session `id` for `maxAge` seconds, with the configured parameters.
+    func cookie(id: String, maxAge: Int) -> Cookie {
+        let parameters = configuration.sessionCookieParameters
+        return Cookie(name: parameters.name, value: id, maxAge: maxAge, domain: parameters.domain, path: parameters.path,
+                      secure: parameters.secure, httpOnly: true, sameSite: parameters.sameSite ?? .lax)
     }
 
     /// Removes the session with this ID (a LogoutRequest ended it, or the user signed out).

@@ -7,78 +7,22 @@ import Logging
 import SAML
 import SAMLHummingbird
 import SAMLTesting
+import SAMLWebTestSupport
 import ServiceLifecycle
 import Testing
 
 /// Issue 13, SAMLHummingbird: every route in process (`app.test(.router)`) over the fixture IdP.
 @Suite("SAMLHummingbird routes, authenticator, error pages, refresh service")
 struct SAMLHummingbirdTests {
-    static let fixtures = FixtureDirectory(from: #filePath)!
-    static let now = Date(timeIntervalSince1970: 1_796_126_400)  // 2026-12-01T12:00:00Z
-    static let spEntityID = "https://app.example.test/saml/metadata"
-    static let acs = "https://app.example.test/saml/acs"
-    static let slo = "https://app.example.test/saml/slo"
-    static let idp = "https://idp-a.example.test/saml"
+    static let fixtures = WebFixtures.fixtures
+    static let now = WebFixtures.now
+    static let spEntityID = WebFixtures.spEntityID
+    static let acs = WebFixtures.acs
+    static let slo = WebFixtures.slo
+    static let idp = WebFixtures.idp
 
     struct User: Codable, Sendable, Equatable { var name: String }
     typealias Context = BasicAuthRequestContext<User>
-
-    /// A value behind a lock.
-    final class LockedBox<Value>: @unchecked Sendable {
-        private var value: Value
-        private let lock = NSLock()
-        init(_ value: Value) { self.value = value }
-        func withLockedValue<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
-    }
-
-    /// Collects log records (message + metadata) for the reference checks.
-    final class LogSink: @unchecked Sendable {
-        let lines = LockedBox<[String]>([])
-        var all: String { lines.withLockedValue { $0.joined(separator: "\n") } }
-        var logger: Logger {
-            Logger(label: "test") { _ in Handler(sink: self) }
-        }
-        struct Handler: LogHandler {
-            let sink: LogSink
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-                let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                sink.lines.withLockedValue { $0.append("\(level) \(message) \(fields)") }
-            }
-        }
-    }
-
-    /// A session index whose every call fails as a database that is down would.
-    struct DownSessionIndex: SessionIndexStore {
-        struct Down: Error {}
-        func record(_ entry: SessionIndexEntry) async throws { throw Down() }
-        func endSessions(issuer: String, nameID: String, sessionIndexes: [String]) async throws -> [String] { throw Down() }
-        func remove(sessionID: String) async throws { throw Down() }
-    }
-
-    /// A request store that is down the way the database stores report it (a coded error, fault `unavailable`).
-    struct DownRequestStore: AuthnRequestStore {
-        struct DatabaseDown: SAMLCodedError { var code: String { "databaseFailed" }; var fault: Fault { .unavailable } }
-        func put(_ request: PendingRequest) async throws { throw DatabaseDown() }
-        func take(relayState: String) async throws -> PendingRequest? { throw DatabaseDown() }
-    }
-
-    static func idpMetadata() throws -> [UInt8] {
-        let certificate = try fixtures.certificate("idp-rsa2048").base64
-        var x = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"\(idp)\">"
-        x += "<md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
-        x += "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\(certificate)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
-        x += "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"\(idp)/slo\"/>"
-        x += "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"\(idp)/slo\"/>"
-        x += "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"\(idp)/sso\"/>"
-        x += "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"\(idp)/sso\"/>"
-        return Array((x + "</md:IDPSSODescriptor></md:EntityDescriptor>").utf8)
-    }
 
     /// The app under test: the SAML routes under /saml and /me behind the authenticator.
     struct Harness: @unchecked Sendable {
@@ -92,10 +36,8 @@ struct SAMLHummingbirdTests {
         init(binding: Binding = .httpPOST, sources: [ServiceProviderRuntime.IdentityProviderSource]? = nil,
              index: (any SessionIndexStore)? = nil, requestStore: (any AuthnRequestStore)? = nil) throws {
             let clock = FixedClock(SAMLHummingbirdTests.now)
-            let configuration = try ServiceProviderConfiguration(
-                entityID: spEntityID, assertionConsumerServiceURL: acs, singleLogoutServiceURL: slo,
-                signingKey: fixtures.signingKey("sp-rsa2048"), authnRequestBinding: binding)
-            let sources = try sources ?? [.document(try idpMetadata(), name: "a")]
+            let configuration = try WebFixtures.configuration(binding: binding)
+            let sources = try sources ?? [.document(try WebFixtures.idpMetadata(), name: "a")]
             runtime = try ServiceProviderRuntime(configuration: configuration, identityProviders: sources, clock: clock, requestStore: requestStore)
             sessions = SAMLSessionStore(driver: MemoryPersistDriver())
             self.index = index ?? InMemorySessionIndexStore(clock: clock)
@@ -120,43 +62,21 @@ struct SAMLHummingbirdTests {
 
     // MARK: - Helpers
 
-    static func formBody(_ fields: [(String, String)]) -> ByteBuffer {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let text = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
-        return ByteBuffer(string: text)
-    }
+    static func formBody(_ fields: [(String, String)]) -> ByteBuffer { ByteBuffer(string: WebFixtures.formBody(fields)) }
 
     static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-    /// The hidden field `name` of a POST-binding page.
-    static func hidden(_ name: String, in html: String) -> String? {
-        guard let start = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
-        let rest = html[start.upperBound...]
-        return rest.range(of: "\"").map { String(rest[..<$0.lowerBound]).replacingOccurrences(of: "&amp;", with: "&") }
-    }
-
     /// Begins a login through the route (POST binding) and returns the request ID and RelayState.
     static func begin(_ client: any TestClientProtocol, returnTo: String) async throws -> (id: String, relayState: String) {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let query = returnTo.addingPercentEncoding(withAllowedCharacters: allowed)!
-        return try await client.execute(uri: "/saml/login?returnTo=\(query)", method: .get) { response in
+        try await client.execute(uri: "/saml/login?returnTo=\(WebFixtures.queryValue(returnTo))", method: .get) { response in
             #expect(response.status == .ok)
-            let html = String(buffer: response.body)
-            let request = String(decoding: Data(base64Encoded: try #require(hidden("SAMLRequest", in: html)))!, as: UTF8.self)
-            let id = try #require(request.range(of: "ID=\"").map { request[$0.upperBound...].prefix { $0 != "\"" } })
-            return (String(id), try #require(hidden("RelayState", in: html)))
+            return try #require(WebFixtures.pendingLogin(in: String(buffer: response.body)))
         }
     }
 
     static func response(answering id: String?, key: String = "idp-rsa2048", sessionIndex: String = "_session-1",
                          attributes: [(name: String, values: [String])]? = nil) throws -> String {
-        var builder = ResponseBuilder(issuer: idp, audience: spEntityID, acsURL: acs, now: now)
-        builder.inResponseTo = id
-        builder.sessionIndex = sessionIndex
-        if let attributes { builder.attributes = attributes }
-        return try builder.samlResponse(signingAssertionWith: fixtures.signingKey(key))
+        try WebFixtures.response(answering: id, key: key, sessionIndex: sessionIndex, attributes: attributes)
     }
 
     /// Posts to the ACS; returns the response.
@@ -170,11 +90,7 @@ struct SAMLHummingbirdTests {
         response.headers[values: .setCookie].first { $0.hasPrefix("SAML_SESSION=") }.map { String($0.prefix { $0 != ";" }) }
     }
 
-    static func reference(in response: TestResponse) -> String? {
-        let html = String(buffer: response.body)
-        guard let start = html.range(of: "Reference: <code>") else { return nil }
-        return String(html[start.upperBound...].prefix { $0 != "<" })
-    }
+    static func reference(in response: TestResponse) -> String? { WebFixtures.reference(in: String(buffer: response.body)) }
 
     /// Signs in through the routes and returns the session cookie.
     static func signIn(_ client: any TestClientProtocol, sessionIndex: String = "_session-1") async throws -> String {
@@ -362,15 +278,8 @@ struct SAMLHummingbirdTests {
 
     // MARK: - Single logout
 
-    /// A LogoutRequest from the IdP to the SP's SLO URL, signed with the IdP's key, as a Redirect query.
     static func idpLogoutRequest(nameID: String, sessionIndexes: [String], relayState: String? = "idp-state") throws -> String {
-        // LogoutRequest addresses its destination's SingleLogoutService: describe the SP's SLO as that endpoint.
-        let target = IdPMetadata(entityID: spEntityID, singleLogoutServices: [Endpoint(binding: .httpRedirect, location: slo)],
-                                 signingCertificates: [try fixtures.certificate("sp-rsa2048")])
-        let request = try LogoutRequest(issuer: idp, identityProvider: target, nameID: .init(value: nameID, format: .emailAddress),
-                                        sessionIndexes: sessionIndexes, clock: FixedClock(now))
-        let url = try request.redirectURL(relayState: relayState, signingKey: fixtures.signingKey("idp-rsa2048"))
-        return "/saml/slo?" + url.split(separator: "?", maxSplits: 1)[1]
+        "/saml/slo?" + (try WebFixtures.idpLogoutRequestQuery(nameID: nameID, sessionIndexes: sessionIndexes, relayState: relayState))
     }
 
     @Test func anIdPLogoutRequestEndsTheRightSession() async throws {
@@ -422,27 +331,6 @@ struct SAMLHummingbirdTests {
         }
     }
 
-    /// The IdP's answer to the LogoutRequest in `location` (the SP's redirect to the IdP): the IdP side validates the
-    /// request (a ServiceProvider that trusts the SP's key plays the IdP), then signs a LogoutResponse to the SP's SLO.
-    static func idpLogoutResponse(to location: String, binding: Binding) async throws -> LogoutMessage {
-        let spAsSender = IdPMetadata(entityID: spEntityID, signingCertificates: [try fixtures.certificate("sp-rsa2048")])
-        let idpSide = try ServiceProvider(entityID: idp, assertionConsumerServiceURLs: ["\(idp)/acs"], singleLogoutServiceURLs: ["\(idp)/slo"],
-                                          identityProviders: [spAsSender], clock: FixedClock(now))
-        let query = String(location.split(separator: "?", maxSplits: 1)[1])
-        let verified = try await idpSide.validateLogoutRequest(.redirect(query: query))
-        let target = IdPMetadata(entityID: spEntityID, singleLogoutServices: [Endpoint(binding: .httpRedirect, location: slo),
-                                                                              Endpoint(binding: .httpPOST, location: slo)],
-                                 signingCertificates: [try fixtures.certificate("sp-rsa2048")])
-        let response = try LogoutResponse(issuer: idp, answering: verified, identityProvider: target, binding: binding, clock: FixedClock(now))
-        let key = try fixtures.signingKey("idp-rsa2048")
-        if binding == .httpPOST {
-            let form = try response.postForm(relayState: verified.relayState, signingKey: key)
-            return .post(value: form.value, relayState: form.relayState, parameter: "SAMLResponse")
-        }
-        let url = try response.redirectURL(relayState: verified.relayState, signingKey: key)
-        return .redirect(query: String(url.split(separator: "?", maxSplits: 1)[1]))
-    }
-
     @Test(arguments: [Binding.httpRedirect, .httpPOST])
     func theIdPsLogoutResponseToOurRequestIsValidatedOnce(binding: Binding) async throws {
         try await Harness().test { client in
@@ -450,7 +338,7 @@ struct SAMLHummingbirdTests {
             let location = try await client.execute(uri: "/saml/logout", method: .get, headers: [.cookie: cookie]) { response in
                 try #require(response.headers[.location])
             }
-            let message = try await Self.idpLogoutResponse(to: location, binding: binding)
+            let message = try await WebFixtures.idpLogoutResponse(to: location, binding: binding)
             let send: @Sendable () async throws -> TestResponse = {
                 switch message {
                 case .redirect(let query):
@@ -472,13 +360,9 @@ struct SAMLHummingbirdTests {
         let harness = try Harness()
         try await harness.test { client in
             let cookie = try await Self.signIn(client)
-            let target = IdPMetadata(entityID: Self.spEntityID, singleLogoutServices: [Endpoint(binding: .httpPOST, location: Self.slo)],
-                                     signingCertificates: [try Self.fixtures.certificate("sp-rsa2048")])
-            let request = try LogoutRequest(issuer: Self.idp, identityProvider: target, binding: .httpPOST,
-                                            nameID: .init(value: "b.simon@contoso.example", format: .emailAddress), clock: FixedClock(Self.now))
-            let form = try request.postForm(relayState: "s", signingKey: Self.fixtures.signingKey("idp-rsa2048"))
+            let value = try WebFixtures.idpLogoutRequestPost(nameID: WebFixtures.userName, relayState: "s")
             let response = try await client.execute(uri: "/saml/slo", method: .post, headers: Self.formHeaders,
-                                                    body: Self.formBody([("SAMLRequest", form.value), ("RelayState", "s")]))
+                                                    body: Self.formBody([("SAMLRequest", value), ("RelayState", "s")]))
             #expect(response.status == .ok)
             #expect(response.headers[.contentSecurityPolicy]?.contains("form-action https://idp-a.example.test") == true)
             #expect(String(buffer: response.body).contains("name=\"SAMLResponse\""))
@@ -490,7 +374,7 @@ struct SAMLHummingbirdTests {
 
     @Test func theRefreshServiceRunsUntilGracefulShutdown() async throws {
         let fetches = LockedBox(0)
-        let xml = try Self.idpMetadata()
+        let xml = try WebFixtures.idpMetadata()
         let source = ServiceProviderRuntime.IdentityProviderSource(name: "a") {
             fetches.withLockedValue { $0 += 1 }
             return xml
