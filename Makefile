@@ -40,7 +40,7 @@ build:
 	@scripts/install-deps.sh build
 	swift build
 
-# The Hummingbird example SP signing in through SimpleSAMLphp on 127.0.0.1 (Examples/HummingbirdSP/README.md).
+# The Hummingbird example SP signing in through SimpleSAMLphp on 127.0.0.1 (Examples/README.md).
 # Installs what is missing, builds, starts both, prints the URL and the user; Ctrl-C stops both.
 .PHONY: demo e2e
 demo:

@@ -4,6 +4,8 @@
 # usage: scripts/postgres.sh start          start a cluster, print its URL (also in $STATE/url)
 #        scripts/postgres.sh stop           stop it and delete its folder
 #        scripts/postgres.sh url            print the running cluster's URL
+#        scripts/postgres.sh pause          stop the server, keeping its data and port (an outage, for tests)
+#        scripts/postgres.sh resume         start it again on the same port
 #        scripts/postgres.sh run CMD ARG…   start, run CMD with SAML_TEST_POSTGRES_URL set, stop (also on failure or
 #                                           Ctrl-C); exits with CMD's status. With SAML_TEST_POSTGRES_URL already set
 #                                           (a server of your own), just runs CMD.
@@ -109,8 +111,29 @@ stop() {
   rm -f "$state/dir" "$state/owner" "$state/bin" "$state/port" "$state/url"
 }
 
+# An outage and its end: the server stops (fast shutdown: clients are disconnected) and starts again with the same
+# data on the same port, so a client that keeps its configuration reconnects by itself.
+pause() {
+  [ -f "$state/dir" ] || { echo "postgres.sh: no cluster" >&2; exit 1; }
+  owner=$(cat "$state/owner")
+  as_owner "$(cat "$state/bin")/pg_ctl" -D "$(cat "$state/dir")/data" -m fast -w -t 30 stop >/dev/null
+}
+
+resume() {
+  [ -f "$state/dir" ] || { echo "postgres.sh: no cluster" >&2; exit 1; }
+  local dir port
+  owner=$(cat "$state/owner")
+  dir=$(cat "$state/dir")
+  port=$(cat "$state/port")
+  as_owner "$(cat "$state/bin")/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
+  pause) pause ;;
+  resume) resume ;;
   stop) stop ;;
   url) cat "$state/url" ;;
   run)

@@ -3,13 +3,13 @@ import SAML
 
 /// Everything the example reads at startup: environment variables, or the same names as `KEY=value` lines in the
 /// file named by `SAML_CONFIG_FILE` (the environment wins). See README.md for the table.
-struct Configuration: Sendable {
+public struct Configuration: Sendable {
     /// Where one IdP's metadata document comes from.
-    enum MetadataSource: Sendable, Hashable, CustomStringConvertible {
+    public enum MetadataSource: Sendable, Hashable, CustomStringConvertible {
         case file(String)
         case url(URL)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .file(let path): path
             case .url(let url): url.absoluteString
@@ -17,37 +17,42 @@ struct Configuration: Sendable {
         }
     }
 
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// Address the server binds to (default 127.0.0.1) and its port (default 8080).
-    var host: String
-    var port: Int
+    public var host: String
+    public var port: Int
     /// The URL users reach the SP at, without a trailing slash (default http://localhost:PORT). The ACS URL and the
     /// default entityID derive from it; it never comes from a request's Host header.
-    var baseURL: String
-    var entityID: String
-    var idpMetadata: [MetadataSource]
+    public var baseURL: String
+    public var entityID: String
+    public var idpMetadata: [MetadataSource]
     /// PEM files of the SP's key pair: signs AuthnRequests and the SP metadata; absent → unsigned (not for production).
-    var keyPath: String?
-    var certificatePath: String?
+    public var keyPath: String?
+    public var certificatePath: String?
     /// Publish the certificate for encryption too, and decrypt EncryptedAssertions with the key.
-    var decryptAssertions: Bool
-    var authnRequestBinding: Binding
-    var allowIdPInitiated: Bool
-    var signatureRequirement: ServiceProvider.SignatureRequirement
-    var nameIDFormat: NameIDFormat?
-    var mappingPreset: MappingPreset
-    var sessionSecret: String?
-    var sessionLifetime: TimeInterval
+    public var decryptAssertions: Bool
+    public var authnRequestBinding: Binding
+    public var allowIdPInitiated: Bool
+    public var signatureRequirement: ServiceProvider.SignatureRequirement
+    public var nameIDFormat: NameIDFormat?
+    public var mappingPreset: MappingPreset
+    /// Where the SQLite store lives (`SAML_STATE_DIR`, default `.state` under the working folder), unless
+    /// `DATABASE_URL` names a PostgreSQL database (then shared by every instance) with `DATABASE_POOL_SIZE` connections.
+    public var stateDirectory: String
+    public var databaseURL: String?
+    public var databasePoolSize: Int
+    public var sessionLifetime: TimeInterval
     /// Members of this group (after mapping) may open /saml/status.
-    var adminGroup: String
+    public var adminGroup: String
 
-    var acsURL: String { baseURL + "/saml/acs" }
-    var isHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
+    public var acsURL: String { baseURL + "/saml/acs" }
+    public var sloURL: String { baseURL + "/saml/slo" }
+    public var isHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
 
-    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
         var values: [String: String] = [:]
         if let file = environment["SAML_CONFIG_FILE"], !file.isEmpty {
             let text: String
@@ -61,7 +66,7 @@ struct Configuration: Sendable {
                     String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
             }
         }
-        for (key, value) in environment where key.hasPrefix("SAML_") || key.hasPrefix("SP_") { values[key] = value }
+        for (key, value) in environment where key.hasPrefix("SAML_") || key.hasPrefix("SP_") || key.hasPrefix("DATABASE_") { values[key] = value }
         func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
         func flag(_ key: String) throws -> Bool {
             switch value(key)?.lowercased() {
@@ -131,7 +136,12 @@ struct Configuration: Sendable {
             signatureRequirement: requirement,
             nameIDFormat: value("SAML_NAMEID_FORMAT").map(NameIDFormat.init(rawValue:)),
             mappingPreset: preset,
-            sessionSecret: value("SAML_SESSION_SECRET"),
+            stateDirectory: value("SAML_STATE_DIR") ?? ".state",
+            databaseURL: value("DATABASE_URL"),
+            databasePoolSize: try value("DATABASE_POOL_SIZE").map { text -> Int in
+                guard let size = Int(text), (1...256).contains(size) else { throw Invalid(description: "DATABASE_POOL_SIZE must be 1...256") }
+                return size
+            } ?? 10,
             sessionLifetime: lifetime,
             adminGroup: value("SAML_ADMIN_GROUP") ?? "saml-admins"
         )
@@ -144,7 +154,7 @@ import FoundationNetworking
 
 extension Configuration {
     /// The library's configuration of this SP (its metadata, requests and validator all derive from it).
-    func serviceProviderConfiguration() throws -> ServiceProviderConfiguration {
+    public func serviceProviderConfiguration() throws -> ServiceProviderConfiguration {
         var signingKey: SigningKey?
         var decryptionKeys: [DecryptionKey] = []
         if let keyPath, let certificatePath {
@@ -156,13 +166,14 @@ extension Configuration {
         var options = ServiceProvider.Options()
         options.allowUnsolicitedResponses = allowIdPInitiated
         options.signatureRequirement = signatureRequirement
-        return try ServiceProviderConfiguration(entityID: entityID, assertionConsumerServiceURL: acsURL, signingKey: signingKey,
+        return try ServiceProviderConfiguration(entityID: entityID, assertionConsumerServiceURL: acsURL, singleLogoutServiceURL: sloURL,
+                                                signingKey: signingKey,
                                                 decryptionKeys: decryptionKeys, nameIDFormats: nameIDFormat.map { [$0] } ?? [],
                                                 authnRequestBinding: authnRequestBinding, options: options)
     }
 
     /// The IdP metadata sources: files read again at each refresh, URLs fetched with URLSession.
-    var identityProviderSources: [ServiceProviderRuntime.IdentityProviderSource] {
+    public var identityProviderSources: [ServiceProviderRuntime.IdentityProviderSource] {
         idpMetadata.map { source in
             ServiceProviderRuntime.IdentityProviderSource(name: source.description) {
                 switch source {

@@ -3,8 +3,8 @@ import SAML
 
 /// The example's HTML. Every value that came from outside (attributes, entityIDs, certificate names) goes through
 /// `escape`; nothing else builds markup.
-enum Pages {
-    static func escape(_ text: String) -> String {
+public enum Pages {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
@@ -20,7 +20,7 @@ enum Pages {
         return out
     }
 
-    static func page(title: String, body: String) -> String {
+    public static func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
@@ -33,7 +33,7 @@ enum Pages {
         """
     }
 
-    static func home(session: Session?, identityProviders: [IdPMetadata], isAdmin: Bool) -> String {
+    public static func home(session: ExampleUser?, identityProviders: [IdPMetadata], isAdmin: Bool) -> String {
         guard let session else {
             var links = ""
             if identityProviders.isEmpty {
@@ -65,25 +65,16 @@ enum Pages {
         row("signed", "Signed", escape(session.signedParts.joined(separator: ", ")))
         row("expires", "Session until", escape(ISO8601DateFormatter().string(from: session.expires)))
         var body = "<h1>Signed in</h1>\n<table>\n\(rows)</table>\n"
-        body += "<form method=\"post\" action=\"/logout\"><button id=\"logout\" type=\"submit\">Sign out</button></form>\n"
+        body += "<form method=\"post\" action=\"/saml/logout\"><button id=\"logout\" type=\"submit\">Sign out</button></form>\n"
         if isAdmin { body += "<p><a id=\"status-link\" href=\"/saml/status\">SAML status</a></p>\n" }
         return page(title: "Signed in as \(user.uid)", body: body)
     }
 
-    static func rejected(reference: String) -> String {
-        page(title: "Sign-in failed", body: """
-            <h1>Sign-in failed</h1>
-            <p>The identity provider's answer could not be accepted. Please try again; if it keeps failing, give your
-            administrator this reference: <code id="reference">\(escape(reference))</code>.</p>
-            <p><a href="/">Back to the start page</a></p>
-            """)
-    }
-
-    static func message(_ title: String, _ text: String) -> String {
+    public static func message(_ title: String, _ text: String) -> String {
         page(title: title, body: "<h1>\(escape(title))</h1>\n<p>\(escape(text))</p>\n<p><a href=\"/\">Back to the start page</a></p>")
     }
 
-    static func status(configuration: Configuration, status: ServiceProviderRuntime.Status) -> String {
+    public static func status(configuration: Configuration, status: ServiceProviderRuntime.Status) -> String {
         let format = ISO8601DateFormatter()
         var body = "<h1>SAML status</h1>\n<h2>This SP</h2>\n<table>\n"
         body += "<tr><th>entityID</th><td><code id=\"sp-entity-id\">\(escape(configuration.entityID))</code></td></tr>\n"
@@ -120,5 +111,25 @@ enum Pages {
             body += "<p id=\"last-error\">none since the server started</p>\n"
         }
         return page(title: "SAML status", body: body)
+    }
+}
+
+extension Pages {
+    /// The pages' Content-Security-Policy: nothing but inline style; forms go to this origin, and (for the sign-out
+    /// form, whose answer redirects to the IdP's SingleLogoutService) to the IdPs' SLO origins.
+    public static func contentSecurityPolicy(identityProviders: [IdPMetadata]) -> String {
+        var origins: [String] = []
+        for idp in identityProviders {
+            for endpoint in idp.singleLogoutServices {
+                guard let url = URL(string: endpoint.location), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+                      let host = url.host else { continue }
+                let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+                // Only characters a CSP source expression allows; anything else is left out.
+                guard origin.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":/.-[]".contains($0)) }), !origins.contains(origin) else { continue }
+                origins.append(origin)
+            }
+        }
+        return "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" + origins.map { " " + $0 }.joined()
+            + "; frame-ancestors 'none'"
     }
 }

@@ -1,31 +1,60 @@
+import Foundation
 import SAML
 import SAMLAttributeMapping
 
 /// The identity the example keeps in its session and shows on `/`.
-struct SignedInUser: Codable, Sendable, Hashable {
-    var uid: String
-    var email: String?
-    var name: String?
-    var groups: [String]
+public struct SignedInUser: Codable, Sendable, Hashable {
+    public var uid: String
+    public var email: String?
+    public var name: String?
+    public var groups: [String]
+}
+
+/// What the example's session holds (the library's routes store it, whatever the framework): the mapped user and
+/// where the login came from.
+public struct ExampleUser: Codable, Sendable, Hashable {
+    public var user: SignedInUser
+    public var issuer: String
+    public var nameID: String
+    public var signedParts: [String]
+    public var expires: Date
+
+    /// The app's user for a verified login (the routes' sign-in hook): mapped with `preset`, which may refuse it.
+    public static func signIn(_ login: LoginCoordinator.Completion, configuration: Configuration) throws -> ExampleUser {
+        let assertion = login.assertion
+        let user = try mapUser(assertion, preset: configuration.mappingPreset)
+        let saml = SAMLSession(assertion: assertion, uid: user.uid, lifetime: configuration.sessionLifetime, now: Date())
+        let signedParts = [assertion.signed.response ? "response" : nil, assertion.signed.assertion ? "assertion" : nil].compactMap { $0 }
+        return ExampleUser(user: user, issuer: assertion.issuer, nameID: assertion.nameID.value, signedParts: signedParts, expires: saml.expiresAt)
+    }
+
+    /// `GET /me`: the signed-in user as JSON.
+    public var json: String {
+        struct Me: Encodable { let uid: String; let email: String?; let name: String?; let groups: [String]; let issuer: String }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Me(uid: user.uid, email: user.email, name: user.name, groups: user.groups, issuer: issuer))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 /// Which attribute names to read (`SAML_MAPPING_PRESET`): the example's own lenient `generic` reading, or one of the
 /// library's presets (`azure-ad`, `webex`, `adfs`, `okta`, `shibboleth`, `keycloak`), which rejects a login whose
 /// required field is missing.
-enum MappingPreset: Sendable, Hashable {
+public enum MappingPreset: Sendable, Hashable {
     case builtIn(BuiltIn)
     case library(String, AttributeMapping)
 
-    init?(rawValue: String) {
+    public init?(rawValue: String) {
         if let builtIn = BuiltIn(rawValue: rawValue) { self = .builtIn(builtIn); return }
         guard let mapping = AttributeMapping.presets[rawValue] else { return nil }
         self = .library(rawValue, mapping)
     }
 
-    static var names: [String] { BuiltIn.allCases.map(\.rawValue) + AttributeMapping.presetNames }
+    public static var names: [String] { BuiltIn.allCases.map(\.rawValue) + AttributeMapping.presetNames }
 }
 
-enum BuiltIn: String, CaseIterable, Sendable {
+public enum BuiltIn: String, CaseIterable, Sendable {
     /// LDAP-style names as SimpleSAMLphp, Shibboleth, Keycloak and pysaml2 send them (basic, `urn:oid:` or `urn:mace:`).
     case generic
     /// Azure AD / Entra ID claim URIs, plus a `uid` claim added in the Enterprise application
@@ -44,7 +73,7 @@ private enum Claims {
 /// This is the one place to swap in a `SAMLAttributeMapping` preset when that module's presets land: add the
 /// `SAMLAttributeMapping` product to Package.swift, let `MappingPreset` pick an `AttributeMapping` (e.g. `.azureAD`),
 /// and fill `SignedInUser` from `try mapping.map(assertion)` here; nothing else in the example reads attributes.
-func mapUser(_ assertion: VerifiedAssertion, preset: MappingPreset) throws -> SignedInUser {
+public func mapUser(_ assertion: VerifiedAssertion, preset: MappingPreset) throws -> SignedInUser {
     guard case .builtIn(let preset) = preset else {
         guard case .library(_, let mapping) = preset else { fatalError("unreachable") }
         let user = try mapping.map(assertion)

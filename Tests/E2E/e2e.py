@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end: the Hummingbird example SP (Examples/HummingbirdSP) against real IdPs, in headless Chromium.
+"""End-to-end: an example SP (Examples/HummingbirdSP or Examples/VaporSP) against real IdPs, in headless Chromium.
 
 usage: Tests/E2E/run.sh [CASE ...]      (or `make e2e`; the wrapper installs, builds, then runs this)
        /usr/bin/python3 Tests/E2E/e2e.py --sp-binary PATH [CASE ...]
@@ -158,8 +158,10 @@ def register_ssp(*options):
     # The example's metadata says WantAssertionsSigned="false" (it accepts a signed Response or a signed Assertion:
     # the metadata states what the validator requires), and SimpleSAMLphp reads that as "don't sign the assertion".
     # Sign both by default, as SimpleSAMLphp does for SPs that ask; a case's own options come after and win.
+    # redirect.sign: SimpleSAMLphp signs its HTTP-Redirect logout messages to this SP (the library refuses unsigned
+    # LogoutRequests and LogoutResponses; metadata has no attribute that asks for it).
     p = subprocess.run(["php", ROOT / "scripts/e2e/ssp/register.php", OUT / "sp-metadata.xml", OUT / "ssp",
-                        "saml20.sign.assertion=true", *options],
+                        "saml20.sign.assertion=true", "redirect.sign=true", *options],
                        capture_output=True, text=True)
     check(p.returncode == 0, f"register.php failed: {p.stderr}")
 
@@ -178,13 +180,18 @@ class SPConfig:
     current = None
 
 
+_state_counter = iter(range(1, 1_000_000))
+
+
 def start_sp(binary, **settings):
     """(Re)starts the example SP; returns its log path. settings: extra SAML_* environment."""
     env = {
         "SP_HOST": "127.0.0.1", "SP_PORT": str(SP_PORT), "SP_BASE_URL": SP,
         "SAML_IDP_METADATA": f"{SSP}/saml2/idp/metadata.php,{PY}/metadata",
         "SAML_SP_KEY": str(OUT / "sp" / "sp.key"), "SAML_SP_CERT": str(OUT / "sp" / "sp.crt"),
-        "SAML_SESSION_SECRET": "e2e-session-secret", "SAML_DECRYPT_ASSERTIONS": "true", "LOG_LEVEL": "debug",
+        "SAML_DECRYPT_ASSERTIONS": "true", "LOG_LEVEL": "debug",
+        # A fresh SQLite state per start, so that the cases do not depend on one another's replay cache.
+        "SAML_STATE_DIR": str(OUT / "sp" / f"state-{next(_state_counter)}"),
         **settings,
     }
     procs.stop("sp")
@@ -204,18 +211,18 @@ def sp_log_line(ref):
     """The SP's log line for one ACS reference (the 403 page shows the reference, the log names the check)."""
     check(ref, "an empty reference on the 403 page")
     # The whole token: the log is appended across SP restarts, and one reference may not match another's prefix.
-    token = re.compile(r"(^|\s)ref=" + re.escape(ref) + r"(\s|$)")
+    token = re.compile(r"(^|\s)saml\.reference=" + re.escape(ref) + r"(\s|$)")
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         for line in procs.log("sp").read_text(errors="replace").splitlines():
             if token.search(line):
                 return line
         time.sleep(0.1)
-    raise Failed(f"no SP log line with ref={ref}")
+    raise Failed(f"no SP log line with saml.reference={ref}")
 
 
 def logged_code(line):
-    m = re.search(r"\bcode=(\w+)", line)
+    m = re.search(r"\bsaml\.code=(\w+)", line)
     return m.group(1) if m else None
 
 
@@ -341,7 +348,7 @@ def expect_rejected(b_or_response, code):
     else:
         b = b_or_response
         check(b.d.current_url == ACS, f"ended at {b.d.current_url}, expected the ACS's 403 page")
-        check("Sign-in failed" in b.d.title, f"page title {b.d.title!r}")
+        check("Sign-in refused" in b.d.title, f"page title {b.d.title!r}")
         ref = b.text("#reference")
         check(b.d.find_elements(By.ID, "uid") == [], "a user is shown")
     line = sp_log_line(ref)

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# The end-to-end suite (`make e2e`): installs what it needs (apt, as root or through sudo), builds the example SP,
-# then runs Tests/E2E/e2e.py, which starts SimpleSAMLphp, pysaml2 and the SP on 127.0.0.1 and drives headless
-# Chromium. Arguments: case names to run only those. Ports: E2E_SP_PORT, E2E_SSP_PORT, E2E_PYSAML2_PORT.
+# The end-to-end suite (`make e2e`): installs what it needs (apt, as root or through sudo), builds the example SPs
+# (Examples: HummingbirdSP and VaporSP, in the root package's build folder so that the packages both share are built
+# once), then runs Tests/E2E/e2e.py against each app in E2E_APPS (default both): it starts SimpleSAMLphp, pysaml2 and
+# the SP on 127.0.0.1 and drives headless Chromium. The same cases run against both apps; each app's logs go to
+# $E2E_OUT/<app>. Then, unless cases are named or E2E_TWO_INSTANCES=0, the two-instance test on PostgreSQL
+# (Tests/E2E/two_instances.py). Arguments: case names to run only those. Ports: E2E_SP_PORT, E2E_SSP_PORT,
+# E2E_PYSAML2_PORT, TWO_A_PORT, TWO_B_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-out=${E2E_OUT:-$root/Tests/E2E/out}
-export E2E_OUT=$out
+base=${E2E_OUT:-$root/Tests/E2E/out}
+out=$base
 
 scripts/install-deps.sh build
 scripts/install-deps.sh e2e
-swift build --package-path Examples/HummingbirdSP
-bin=$(swift build --package-path Examples/HummingbirdSP --show-bin-path)/HummingbirdSP
+swift build --package-path Examples --scratch-path .build
+bindir=$(swift build --package-path Examples --scratch-path .build --show-bin-path)
+apps=${E2E_APPS:-HummingbirdSP VaporSP}
 
 # e2e.py stops what it starts; this trap is the backstop if it is killed outright (its process groups are in pids).
 py=
@@ -29,9 +34,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 # Debian's interpreter: python3-selenium, python3-pysaml2 and python3-requests live there, not in a pyenv/venv python.
-/usr/bin/python3 Tests/E2E/e2e.py --sp-binary "$bin" "$@" &
-py=$!
 status=0
-wait "$py" || status=$?
-py=
+for app in $apps; do
+  echo "== E2E: $app"
+  out=$base/$app
+  E2E_OUT=$out /usr/bin/python3 Tests/E2E/e2e.py --sp-binary "$bindir/$app" "$@" &
+  py=$!
+  wait "$py" || status=1
+  py=
+done
+# Two instances (A: HummingbirdSP, B: VaporSP) on one throw-away PostgreSQL, against pysaml2 and SimpleSAMLphp:
+# cross-instance login, shared replay cache, a database outage that fails closed (Tests/E2E/two_instances.py).
+if [ $# -eq 0 ] && [ "${E2E_TWO_INSTANCES:-1}" = 1 ]; then
+  echo "== E2E: two instances, one PostgreSQL"
+  out=$base/two-instances
+  E2E_OUT=$out /usr/bin/python3 Tests/E2E/two_instances.py --hummingbird "$bindir/HummingbirdSP" --vapor "$bindir/VaporSP" &
+  py=$!
+  wait "$py" || status=1
+  py=
+fi
 exit $status

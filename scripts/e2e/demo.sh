@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 sp_port=${DEMO_SP_PORT:-8080}
 idp_port=${DEMO_IDP_PORT:-8081}
-state=Examples/HummingbirdSP/.state/demo
+state=Examples/.state/demo
 
 scripts/install-deps.sh build
 scripts/install-deps.sh demo
@@ -19,8 +19,8 @@ for p in "$sp_port" "$idp_port"; do
   fi
 done
 echo "Building the example (the first build takes a few minutes)..."
-swift build --package-path Examples/HummingbirdSP
-bin=$(swift build --package-path Examples/HummingbirdSP --show-bin-path)/HummingbirdSP
+swift build --package-path Examples --scratch-path .build --product HummingbirdSP
+bin=$(swift build --package-path Examples --scratch-path .build --show-bin-path)/HummingbirdSP
 
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
@@ -28,7 +28,6 @@ if [ ! -f "$state/sp.key" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 365 -subj "/CN=swift-saml example SP" \
     -keyout "$state/sp.key" -out "$state/sp.crt" 2>/dev/null
 fi
-[ -f "$state/session-secret" ] || openssl rand -hex 32 > "$state/session-secret"
 
 idp= sp=
 stop() {
@@ -50,12 +49,13 @@ curl -sf -o /dev/null "$idp_md" || { echo "SimpleSAMLphp did not start; see $sta
 
 export SP_HOST=127.0.0.1 SP_PORT=$sp_port SP_BASE_URL=${SP_BASE_URL:-http://localhost:$sp_port}
 export SAML_IDP_METADATA=${SAML_IDP_METADATA:-$idp_md}
-export SAML_SP_KEY=$state/sp.key SAML_SP_CERT=$state/sp.crt SAML_SESSION_SECRET=$(cat "$state/session-secret")
+# The SAML state (pending logins, replay cache, last good IdP metadata, SLO index) in SQLite under the demo's folder.
+export SAML_SP_KEY=$state/sp.key SAML_SP_CERT=$state/sp.crt SAML_STATE_DIR=${SAML_STATE_DIR:-$state/state}
 setsid "$bin" 2> >(tee "$state/sp.log" >&2) &
 sp=$!
 for _ in $(seq 100); do curl -sf -o "$state/sp-metadata.xml" "http://127.0.0.1:$sp_port/saml/metadata" && break; sleep 0.1; done
 [ -s "$state/sp-metadata.xml" ] || { echo "The SP did not start; see $state/sp.log" >&2; exit 1; }
-php scripts/e2e/ssp/register.php "$state/sp-metadata.xml" "$state/idp" 2>/dev/null
+php scripts/e2e/ssp/register.php "$state/sp-metadata.xml" "$state/idp" saml20.sign.assertion=true redirect.sign=true 2>/dev/null
 
 cat <<MSG
 
