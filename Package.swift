@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SAMLAttributeMapping", targets: ["SAMLAttributeMapping"]),
         .library(name: "SAMLCertificatePolicy", targets: ["SAMLCertificatePolicy"]),
         .library(name: "SAMLTesting", targets: ["SAMLTesting"]),
+        .library(name: "SAMLTenants", targets: ["SAMLTenants"]),
         .executable(name: "saml", targets: ["SAMLCommand"]),
         // Stores (issue 13): each module compiles to nothing unless its trait is on.
         .library(name: "SAMLSQLite", targets: ["SAMLSQLite"]),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Used only by trait-guarded targets (below): resolved only when one of those traits is on.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
@@ -75,10 +77,21 @@ let package = Package(
             name: "SAMLTesting",
             dependencies: ["SAML"]
         ),
+        // Issue 14: tenants (organisations) with their own SP identity and IdP, the admin API and console, framework-free.
+        .target(
+            name: "SAMLTenants",
+            dependencies: [
+                "SAML", "SAMLAttributeMapping", "SAMLCertificatePolicy",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "SAMLSQLite",
             dependencies: [
-                "SAML",
+                "SAML", "SAMLTenants",
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
             ]
@@ -86,7 +99,7 @@ let package = Package(
         .target(
             name: "SAMLPostgres",
             dependencies: [
-                "SAML",
+                "SAML", "SAMLTenants",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
@@ -94,7 +107,7 @@ let package = Package(
         .target(
             name: "SAMLHummingbird",
             dependencies: [
-                "SAML",
+                "SAML", "SAMLTenants",
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Hummingbird"])),
@@ -122,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "SAMLStoreTests",
             dependencies: [
-                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres",
+                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres", "SAMLTenants",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),

@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "SAMLAttributeMapping", package: "swift-saml"),
                 .product(name: "SAMLSQLite", package: "swift-saml"),
                 .product(name: "SAMLPostgres", package: "swift-saml"),
+                .product(name: "SAMLTenants", package: "swift-saml"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -41,6 +42,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "HummingbirdSP"
+        ),
+        .executableTarget(
+            name: "TenantsApp",
+            dependencies: [
+                "ExampleSupport",
+                .product(name: "SAML", package: "swift-saml"),
+                .product(name: "SAMLTenants", package: "swift-saml"),
+                .product(name: "SAMLHummingbird", package: "swift-saml"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "TenantsApp"
         ),
         .executableTarget(
             name: "VaporSP",

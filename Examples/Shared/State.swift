@@ -4,6 +4,7 @@ import PostgresNIO
 import SAML
 import SAMLPostgres
 import SAMLSQLite
+import SAMLTenants
 
 /// Where the example keeps its SAML state (pending logins, the replay cache, the last good IdP metadata, the SLO
 /// index): one SQLite file under `SAML_STATE_DIR` by default, or the PostgreSQL database of `DATABASE_URL`, which
@@ -14,6 +15,7 @@ public struct ExampleState: Sendable {
     public let requestStore: any AuthnRequestStore
     public let metadataArchive: any IdPMetadataArchive
     public let sessionIndex: any SessionIndexStore
+    public let tenantStore: any TenantStore
     /// What to tell the log.
     public let summary: String
     /// Runs what the store needs in the background (PostgreSQL's connection pool) until cancelled.
@@ -24,16 +26,20 @@ public struct ExampleState: Sendable {
 
     /// Opens the store the configuration names (SQLite: created and migrated here).
     public static func open(_ configuration: Configuration, logger: Logger) async throws -> ExampleState {
-        if let url = configuration.databaseURL {
-            let store = PostgresStore(configuration: try PostgresStore.configuration(url: url), poolSize: configuration.databasePoolSize,
-                                      logger: logger)
-            return ExampleState(replayCache: store, requestStore: store, metadataArchive: store, sessionIndex: store,
-                                summary: "PostgreSQL (\(configuration.databasePoolSize) connections)",
-                                run: { await store.run() }, prepare: { try await store.migrate() })
+        try await open(stateDirectory: configuration.stateDirectory, databaseURL: configuration.databaseURL,
+                       poolSize: configuration.databasePoolSize, logger: logger)
+    }
+
+    /// Opens PostgreSQL at `databaseURL` when given, else SQLite in `stateDirectory`.
+    public static func open(stateDirectory: String, databaseURL: String?, poolSize: Int, logger: Logger) async throws -> ExampleState {
+        if let url = databaseURL {
+            let store = PostgresStore(configuration: try PostgresStore.configuration(url: url), poolSize: poolSize, logger: logger)
+            return ExampleState(replayCache: store, requestStore: store, metadataArchive: store, sessionIndex: store, tenantStore: store,
+                                summary: "PostgreSQL (\(poolSize) connections)", run: { await store.run() }, prepare: { try await store.migrate() })
         }
-        let directory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
+        let directory = URL(fileURLWithPath: stateDirectory, isDirectory: true)
         let store = try await SQLiteStore.open(stateDirectory: directory, logger: logger)
-        return ExampleState(replayCache: store, requestStore: store, metadataArchive: store, sessionIndex: store,
+        return ExampleState(replayCache: store, requestStore: store, metadataArchive: store, sessionIndex: store, tenantStore: store,
                             summary: "SQLite \(directory.appendingPathComponent("saml.sqlite").path)", run: {}, prepare: {})
     }
 

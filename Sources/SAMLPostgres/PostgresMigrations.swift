@@ -43,6 +43,25 @@ enum PostgresMigrations {
             "CREATE INDEX saml_sessions_subject ON saml_sessions (issuer, name_id)",
             "CREATE INDEX saml_sessions_expiry ON saml_sessions (expires_at)",
         ]),
+        // Issue 14: tenants (a JSON document each, versioned for optimistic updates), their domains, connection tests
+        // and audit log. Ids, domains and their look-alike skeletons are unique: the database decides who wins.
+        PostgresMigration(version: 2, statements: [
+            """
+            CREATE TABLE saml_tenants (id text COLLATE "C" NOT NULL PRIMARY KEY, skeleton text COLLATE "C" NOT NULL UNIQUE,
+                version bigint NOT NULL, doc text NOT NULL)
+            """,
+            """
+            CREATE TABLE saml_tenant_domains (domain text COLLATE "C" NOT NULL PRIMARY KEY, tenant text COLLATE "C" NOT NULL,
+                skeleton text COLLATE "C" NOT NULL UNIQUE)
+            """,
+            """
+            CREATE TABLE saml_tenant_tests (id text COLLATE "C" NOT NULL PRIMARY KEY, tenant text COLLATE "C" NOT NULL,
+                relay_state text COLLATE "C", doc text NOT NULL)
+            """,
+            "CREATE INDEX saml_tenant_tests_relay ON saml_tenant_tests (relay_state)",
+            "CREATE TABLE saml_audit (seq bigserial PRIMARY KEY, tenant text COLLATE \"C\" NOT NULL, doc text NOT NULL)",
+            "CREATE INDEX saml_audit_tenant ON saml_audit (tenant, seq)",
+        ]),
     ]
 
     /// Applies the pending migrations in one transaction that first takes the advisory lock: a second instance

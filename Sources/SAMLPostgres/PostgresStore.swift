@@ -312,7 +312,7 @@ public final class PostgresStore: ReplayCache, AuthnRequestStore, IdPMetadataArc
 
     /// Migrates if needed, then runs `body` within ``Options/operationTimeout``; any failure becomes a
     /// ``PostgresStoreError`` (fail closed).
-    private func perform<T: Sendable>(_ operation: String,
+    func perform<T: Sendable>(_ operation: String,
                                       _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
         do {
             try await migrate()

@@ -37,6 +37,16 @@ enum SQLiteMigrations {
             "CREATE INDEX saml_sessions_subject ON saml_sessions (issuer, name_id)",
             "CREATE INDEX saml_sessions_expiry ON saml_sessions (expires_at)",
         ]),
+        // Issue 14: tenants (a JSON document each, versioned for optimistic updates), their domains, connection tests
+        // and audit log. Ids, domains and their look-alike skeletons are unique: the file decides who wins.
+        SQLiteMigration(version: 2, statements: [
+            "CREATE TABLE saml_tenants (id TEXT NOT NULL PRIMARY KEY, skeleton TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, doc TEXT NOT NULL)",
+            "CREATE TABLE saml_tenant_domains (domain TEXT NOT NULL PRIMARY KEY, tenant TEXT NOT NULL, skeleton TEXT NOT NULL UNIQUE)",
+            "CREATE TABLE saml_tenant_tests (id TEXT NOT NULL PRIMARY KEY, tenant TEXT NOT NULL, relay_state TEXT, doc TEXT NOT NULL)",
+            "CREATE INDEX saml_tenant_tests_relay ON saml_tenant_tests (relay_state)",
+            "CREATE TABLE saml_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX saml_audit_tenant ON saml_audit (tenant, seq)",
+        ]),
     ]
 
     /// Applies the pending migrations in one `BEGIN IMMEDIATE` transaction: it takes SQLite's write lock first, so a

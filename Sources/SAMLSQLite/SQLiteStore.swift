@@ -48,7 +48,7 @@ public final class SQLiteStore: ReplayCache, AuthnRequestStore, IdPMetadataArchi
 
     /// The database file.
     public let path: String
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let clock: any SAMLClock
     private let options: Options
     private let schedule: SweepSchedule
@@ -296,7 +296,7 @@ public final class SQLiteStore: ReplayCache, AuthnRequestStore, IdPMetadataArchi
         }
     }
 
-    private func run(_ operation: String, _ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+    func run(_ operation: String, _ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch {

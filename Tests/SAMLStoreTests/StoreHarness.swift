@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import SAMLTenants
 import SAMLTesting
 import Testing
 #if SQLite
@@ -47,6 +48,8 @@ struct StoreSet: Sendable {
     let requests: any AuthnRequestStore
     let archive: any IdPMetadataArchive
     let sessions: any SessionIndexStore
+    /// Tenants, tests, audit (issue 14).
+    let tenants: any TenantStore
     /// The database store (nil for in-memory).
     let database: (any DatabaseStore)?
     /// Takes the database away: closes the SQLite file, shuts the PostgreSQL client down.
@@ -76,6 +79,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
             requests: InMemoryAuthnRequestStore(capacity: limits.requestCapacity ?? 10_000, clock: clock),
             archive: InMemoryIdPMetadataArchive(),
             sessions: InMemorySessionIndexStore(clock: clock),
+            tenants: InMemoryTenantStore(),
             database: nil,
             breakDatabase: {})
         try await body(stores)
@@ -84,7 +88,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
         let directory = try SQLiteTest.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await SQLiteStore.open(stateDirectory: directory, clock: clock, options: SQLiteTest.options(limits))
-        let stores = StoreSet(replay: store, requests: store, archive: store, sessions: store, database: store,
+        let stores = StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, database: store,
                               breakDatabase: { try await store.close() }, countRows: { table in
                                   try await SQLiteTest.countRows(path: store.path, table: table)
                               })
@@ -101,7 +105,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
     case .postgres:
         #if Postgres
         try await PostgresTest.withStore(clock: clock, limits: limits) { store, stop, schema in
-            try await body(StoreSet(replay: store, requests: store, archive: store, sessions: store, database: store,
+            try await body(StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, database: store,
                                     breakDatabase: stop, countRows: { table in
                                         try await PostgresTest.countRows(schema: schema, table: table)
                                     }))

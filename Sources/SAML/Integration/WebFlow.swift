@@ -101,6 +101,15 @@ public struct WebRefusal: Sendable {
     public let detail: String
     /// Whose fault (the log level: warning for a client's, error otherwise).
     public let fault: Fault
+
+    /// A refusal.
+    public init(reply: WebReply, reference: String, code: String, detail: String, fault: Fault) {
+        self.reply = reply
+        self.reference = reference
+        self.code = code
+        self.detail = detail
+        self.fault = fault
+    }
 }
 
 /// The routes' logic, framework-free: each integration parses the request into fields, calls one of these, and turns
