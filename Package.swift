@@ -170,6 +170,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SAMLTenantsTests",
+            dependencies: [
+                "SAML", "SAMLTesting", "SAMLTenants", "SAMLHummingbird", "SAMLSQLite", "SAMLWebTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+            ]
+        ),
+        .testTarget(
             name: "SAMLCommandTests",
             dependencies: ["SAMLCommand", "SAML", "SAMLTesting"]
         ),

@@ -32,6 +32,10 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
     /// requireCA is set and no signing certificate of the IdP chains to the bundle; `reason` is the certificate
     /// policy's case name, `detail` which certificate and why. 422.
     case caRequirementNotMet(reason: String, detail: String)
+    /// The IdP metadata has no signing certificate (a key to verify responses with). 422.
+    case noSigningCertificate
+    /// The IdP metadata has no SingleSignOnService to send users to. 422.
+    case noSingleSignOnService
     /// The IdP metadata URL could not be fetched. 422.
     case metadataFetchFailed(String)
     /// SSO is not enabled for this tenant (end users). 403.
@@ -53,6 +57,8 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .invalidRequest: "invalidRequest"
         case .invalidMapping: "invalidMapping"
         case .caRequirementNotMet: "caRequirementNotMet"
+        case .noSigningCertificate: "noSigningCertificate"
+        case .noSingleSignOnService: "noSingleSignOnService"
         case .metadataFetchFailed: "metadataFetchFailed"
         case .ssoNotEnabled: "ssoNotEnabled"
         }
@@ -66,7 +72,7 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .invalidTenantID, .invalidName, .invalidDomain, .invalidRequest: 400
         case .tenantExists, .confusableWithExisting, .domainTaken, .testRequired, .notConfigured, .concurrentUpdate: 409
         case .tenantNotFound, .testNotFound: 404
-        case .invalidMapping, .caRequirementNotMet, .metadataFetchFailed: 422
+        case .invalidMapping, .caRequirementNotMet, .metadataFetchFailed, .noSigningCertificate, .noSingleSignOnService: 422
         case .ssoNotEnabled: 403
         }
     }
@@ -88,6 +94,8 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .invalidRequest(let why): why
         case .invalidMapping(let why): "mapping: \(why)"
         case .caRequirementNotMet(let reason, let detail): "\(reason): \(detail)"
+        case .noSigningCertificate: "the IdP metadata has no signing certificate (a KeyDescriptor with use=\"signing\" or no use)"
+        case .noSingleSignOnService: "the IdP metadata has no SingleSignOnService"
         case .metadataFetchFailed(let why): "fetching the IdP metadata failed: \(why)"
         case .ssoNotEnabled(let id): "single sign-on is not enabled for \(Self.quoted(id))"
         }

@@ -273,8 +273,9 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
         case let error as TenantError:
             (status, code, detail) = (error.httpStatus, error.code, error.detail)
         case let error as SAMLError:
-            // A document or message the admin sent is unacceptable (422); at the ACS a refused message (403).
-            (status, code, detail) = (isJSON && error.fault == .client ? 422 : error.httpStatus, error.code, error.detail)
+            // In the admin API a SAMLError is about a document the admin sent: unacceptable (422). At the ACS: the
+            // message is refused (403), or the SP's own condition (its fault's status).
+            (status, code, detail) = (isJSON ? 422 : error.httpStatus, error.code, error.detail)
         case let error as any SAMLCodedError:
             (status, code, detail) = (isJSON && error.fault == .client ? 422 : error.httpStatus, error.code, WebErrorPage.oneLine(String(describing: error)))
         default:

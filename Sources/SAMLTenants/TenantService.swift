@@ -89,7 +89,8 @@ public actor TenantService {
             try await store.createTenant(tenant)
         } catch let error as TenantError {
             // A domain given in another form than the one it collides with is a look-alike, not the same string.
-            if case .domainTaken(let taken) = error, let given = zip(ascii, domains).first(where: { $0.0 == taken })?.1, given != taken {
+            if case .domainTaken(let taken) = error, let given = zip(ascii, domains).first(where: { $0.0 == taken })?.1,
+               !(given.unicodeScalars.allSatisfy(\.isASCII) && Array(given.lowercased().utf8) == Array(taken.utf8)) {
                 throw TenantError.confusableWithExisting(value: given, existing: taken)
             }
             throw error
@@ -142,6 +143,12 @@ public actor TenantService {
         let idp: IdPMetadata
         do {
             idp = try checkedIdP(document, entityID: entityID, tenant: tenant)
+            if tenant.sso.requireCA {
+                var next = tenant.sso
+                next.idpMetadataXML = String(decoding: document, as: UTF8.self)
+                next.idpEntityID = idp.entityID
+                try await checkCARequirement(next, tenantID: id)
+            }
         } catch {
             try? await audit(id, actor: actor, action: "sso.idpMetadata", result: Self.code(of: error), detail: "refused")
             throw error
@@ -156,8 +163,8 @@ public actor TenantService {
 
     func checkedIdP(_ document: [UInt8], entityID: String?, tenant: Tenant) throws -> IdPMetadata {
         let idp = try IdPMetadata(xml: document, entityID: entityID)
-        guard !idp.signingCertificates.isEmpty else { throw SAMLError.invalidConfiguration("the IdP metadata has no signing certificate") }
-        guard !idp.singleSignOnServices.isEmpty else { throw SAMLError.invalidConfiguration("the IdP metadata has no SingleSignOnService") }
+        guard !idp.signingCertificates.isEmpty else { throw TenantError.noSigningCertificate }
+        guard !idp.singleSignOnServices.isEmpty else { throw TenantError.noSingleSignOnService }
         if let validUntil = idp.validUntil, validUntil <= clock.now() { throw SAMLError.metadataExpired(validUntil: validUntil, now: clock.now()) }
         return idp
     }
