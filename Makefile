@@ -40,11 +40,20 @@ build:
 	@scripts/install-deps.sh build
 	swift build
 
-# The Hummingbird example SP signing in through SimpleSAMLphp on 127.0.0.1 (Examples/README.md).
-# Installs what is missing, builds, starts both, prints the URL and the user; Ctrl-C stops both.
-.PHONY: demo e2e
+# The multi-organisation app (Examples/TenantsApp) with SimpleSAMLphp as the IdP of a first organisation on
+# 127.0.0.1: prints the admin console URL and token; Ctrl-C stops both.
+.PHONY: demo demo-sp serve e2e
 demo:
+	@scripts/e2e/tenants-demo.sh
+
+# The single-IdP Hummingbird example SP signing in through SimpleSAMLphp (Examples/README.md).
+demo-sp:
 	@scripts/e2e/demo.sh
+
+# The multi-organisation app, non-interactively: SQLite under SAML_STATE_DIR (default .state/serve), DATABASE_URL
+# for PostgreSQL, SAML_ADMIN_TOKEN the bootstrap admin token, SP_BASE_URL/SP_HOST/SP_PORT; GET /healthz when ready.
+serve:
+	@scripts/serve.sh
 
 # The end-to-end suite: the example SP against SimpleSAMLphp and pysaml2, driven in headless Chromium (Tests/E2E).
 e2e:
@@ -61,3 +70,6 @@ fuzz:
 # The benchmark against the C floor (Benchmarks/README.md).
 bench:
 	@Benchmarks/run.sh
+# The ACS load test over HTTP, SQLite and PostgreSQL, against bare validate (Benchmarks/README.md, issue 13).
+load:
+	@Benchmarks/load.sh

@@ -4,7 +4,8 @@
 # once), then runs Tests/E2E/e2e.py against each app in E2E_APPS (default both): it starts SimpleSAMLphp, pysaml2 and
 # the SP on 127.0.0.1 and drives headless Chromium. The same cases run against both apps; each app's logs go to
 # $E2E_OUT/<app>. Then, unless cases are named or E2E_TWO_INSTANCES=0, the two-instance test on PostgreSQL
-# (Tests/E2E/two_instances.py). Arguments: case names to run only those. Ports: E2E_SP_PORT, E2E_SSP_PORT,
+# (Tests/E2E/two_instances.py) and the tenant wizard on SQLite and PostgreSQL (Tests/E2E/tenants.py; E2E_TENANTS=0
+# skips it). Arguments: case names to run only those. Ports: E2E_SP_PORT, E2E_SSP_PORT,
 # E2E_PYSAML2_PORT, TWO_A_PORT, TWO_B_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,5 +53,27 @@ if [ $# -eq 0 ] && [ "${E2E_TWO_INSTANCES:-1}" = 1 ]; then
   py=$!
   wait "$py" || status=1
   py=
+fi
+# The multi-organisation setup flow (Examples/TenantsApp) in Chromium, on SQLite, then on a throw-away PostgreSQL
+# (Tests/E2E/tenants.py): the console wizard for two tenants with two IdPs, then their users sign in.
+if [ $# -eq 0 ] && [ "${E2E_TENANTS:-1}" = 1 ]; then
+  echo "== E2E: tenants (SQLite)"
+  out=$base/tenants-sqlite
+  E2E_OUT=$out /usr/bin/python3 Tests/E2E/tenants.py --app "$bindir/TenantsApp" &
+  py=$!
+  wait "$py" || status=1
+  py=
+  echo "== E2E: tenants (PostgreSQL)"
+  out=$base/tenants-postgres
+  pg_state=$base/tenants-postgres-cluster
+  if url=$(SAML_POSTGRES_STATE=$pg_state scripts/postgres.sh start); then
+    E2E_OUT=$out /usr/bin/python3 Tests/E2E/tenants.py --app "$bindir/TenantsApp" --database-url "$url" &
+    py=$!
+    wait "$py" || status=1
+    py=
+    SAML_POSTGRES_STATE=$pg_state scripts/postgres.sh stop
+  else
+    echo "E2E: PostgreSQL did not start"; status=1
+  fi
 fi
 exit $status
