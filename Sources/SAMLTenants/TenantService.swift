@@ -225,7 +225,9 @@ public actor TenantService {
                 return
             } catch {
                 let subject = certificate.summary?.subject ?? "an unreadable certificate"
-                firstFailure = firstFailure ?? (Self.code(of: error), "\(subject): \(Self.describe(error))")
+                // The case names the check; the subject names the certificate (and an untrusted chain its reason).
+                let code = Self.code(of: error)
+                firstFailure = firstFailure ?? (code, code == "chainUntrusted" || code == "internal" ? "\(subject): \(Self.describe(error))" : subject)
             }
         }
         throw TenantError.caRequirementNotMet(reason: firstFailure?.0 ?? "noSigningCertificate", detail: firstFailure?.1 ?? "no signing certificate")
