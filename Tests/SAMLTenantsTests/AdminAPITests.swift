@@ -316,6 +316,14 @@ struct AdminAPITests {
             #expect(audit.contains { $0["action"] as? String == "sso.enable" && $0["result"] as? String == "testRequired" })
             #expect(audit.last?["action"] as? String == "tenant.create")
             try Self.expectError(try await Self.api(client, .get, "/tenants/acme/sso/tests/nope"), .notFound, "testNotFound")
+            // Key rollover: a second key pair, published beside the first; a configuration change like any other.
+            let before = String(buffer: try await Self.api(client, .get, "/tenants/acme/sso/sp-metadata").body)
+            let rolled = try await Self.api(client, .post, "/tenants/acme/sso/keys/rollover")
+            #expect(rolled.status == .ok)
+            #expect((try Self.json(rolled)["sso"] as? [String: Any])?["state"] as? String == "configured")
+            let after = String(buffer: try await Self.api(client, .get, "/tenants/acme/sso/sp-metadata").body)
+            let count = { (xml: String) in xml.components(separatedBy: "X509Certificate>").count / 2 }
+            #expect(count(after) > count(before), "\(count(before)) → \(count(after)) certificates")
         }
     }
 
