@@ -299,19 +299,55 @@ public struct WebFlow<Sessions: WebSessionStore>: Sendable {
 /// `application/x-www-form-urlencoded` fields (a POST body or a query string).
 @_spi(Integrations)
 public enum WebForm {
-    /// The fields of `bytes`; the first of a repeated field wins, an undecodable name is skipped.
+    /// The fields of `bytes`; the first of a repeated field wins, an undecodable name or value is skipped. Works on the bytes: a SAMLResponse field is hundreds of kilobytes of percent-encoded
+    /// base64, decoded here in one pass.
     public static func parse(_ bytes: [UInt8]) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? (decode(parts[1]) ?? "") : ""
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+            if end > start {
+                var equals = start
+                while equals < end && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                if let name = decode(bytes[start..<equals]), fields[name] == nil {
+                    // A value that does not decode leaves the field absent (as if it had not been sent).
+                    fields[name] = equals < end ? decode(bytes[(equals + 1)..<end]) : ""
+                }
+            }
+            start = end + 1
         }
         return fields
     }
 
-    static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    /// `+` as a space, `%XX` as its byte; nil for a bad escape or bytes that are not UTF-8.
+    static func decode(_ text: ArraySlice<UInt8>) -> String? {
+        var out = [UInt8]()
+        out.reserveCapacity(text.count)
+        var i = text.startIndex
+        while i < text.endIndex {
+            let byte = text[i]
+            if byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard i + 2 < text.endIndex, let high = hex(text[i + 1]), let low = hex(text[i + 2]) else { return nil }
+                out.append(high << 4 | low)
+                i += 2
+            } else {
+                out.append(byte)
+            }
+            i += 1
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
