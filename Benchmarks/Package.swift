@@ -29,5 +29,12 @@ let package = Package(
             dependencies: [.product(name: "SAML", package: library), "CFloor"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The ACS load test's helper (issue 13, load.sh): IdP metadata, pending logins fetched from the SP and the
+        // responses answering them signed ahead of time, bare `validate` throughput, the report.
+        .executableTarget(
+            name: "SAMLLoad",
+            dependencies: [.product(name: "SAML", package: library), .product(name: "SAMLTesting", package: library)],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )
