@@ -11,7 +11,8 @@ struct DatabaseStoreTests {
     func migrated(_ kind: StoreKind) async throws {
         try await withStores(kind, clock: testClock()) { stores async throws in
             let store = try #require(stores.database)
-            #expect(try await store.currentSchemaVersion() == 1)
+            // Version 2 (issue 14) added the tenant tables.
+            #expect(try await store.currentSchemaVersion() == 2)
         }
     }
 
