@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SAMLCertificatePolicy", targets: ["SAMLCertificatePolicy"]),
         .library(name: "SAMLTesting", targets: ["SAMLTesting"]),
         .library(name: "SAMLTenants", targets: ["SAMLTenants"]),
+        .library(name: "SAMLSCIM", targets: ["SAMLSCIM"]),
         .executable(name: "saml", targets: ["SAMLCommand"]),
         // Stores (issue 13): each module compiles to nothing unless its trait is on.
         .library(name: "SAMLSQLite", targets: ["SAMLSQLite"]),
@@ -76,6 +77,11 @@ let package = Package(
         .target(
             name: "SAMLTesting",
             dependencies: ["SAML"]
+        ),
+        // Issue 15: SCIM 2.0 resources, filters and PATCH (framework-free, no dependency).
+        .target(
+            name: "SAMLSCIM",
+            dependencies: []
         ),
         // Issue 14: tenants (organisations) with their own SP identity and IdP, the admin API and console, framework-free.
         .target(
@@ -176,6 +182,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
             ]
+        ),
+        .testTarget(
+            name: "SAMLSCIMTests",
+            dependencies: ["SAMLSCIM"]
         ),
         .testTarget(
             name: "SAMLCommandTests",
