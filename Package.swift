@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "SAMLTenants",
             dependencies: [
-                "SAML", "SAMLAttributeMapping", "SAMLCertificatePolicy",
+                "SAML", "SAMLAttributeMapping", "SAMLCertificatePolicy", "SAMLSCIM",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
