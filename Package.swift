@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "SAMLSQLite",
             dependencies: [
-                "SAML", "SAMLTenants",
+                "SAML", "SAMLTenants", "SAMLSCIM",
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
             ]
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "SAMLPostgres",
             dependencies: [
-                "SAML", "SAMLTenants",
+                "SAML", "SAMLTenants", "SAMLSCIM",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "SAMLStoreTests",
             dependencies: [
-                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres", "SAMLTenants",
+                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres", "SAMLTenants", "SAMLSCIM",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
