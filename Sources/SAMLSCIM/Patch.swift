@@ -23,6 +23,8 @@ public enum SCIMPatch {
                                            "photos", "x509certificates", "groups", "schemas"]
     /// Attributes that are booleans (strings "True"/"False" are coerced).
     static let booleans: Set<String> = ["active", "primary"]
+    /// The extension schemas a path may name as a whole.
+    static let extensionSchemas = ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
     /// Attributes a PATCH may not change.
     static let readOnly: Set<String> = ["id", "meta", "groups"]
 
@@ -80,6 +82,15 @@ public enum SCIMPatch {
                     try setPath(&resource, path: path, filter: nil, value: coerce(path.subAttribute ?? path.name, value), kind: operation.kind)
                 }
             }
+            return
+        }
+        if pathText.lowercased().hasPrefix("urn:"), let schema = extensionSchemas.first(where: { $0.lowercased() == pathText.lowercased() }) {
+            // The whole extension: merge its attributes (add/replace) or drop it (remove).
+            if operation.kind == .remove { resource.set(schema, nil); return }
+            guard case .object(let members)? = operation.value else { throw SCIMError.invalidValue("an extension's value is an object") }
+            var container = operation.kind == .replace ? JSONValue.object([:]) : (resource[member: schema] ?? .object([:]))
+            for (name, value) in members { try set(&container, name: name, value: coerce(name, value), append: operation.kind == .add) }
+            resource.set(schema, container)
             return
         }
         let (path, filter) = try parsePath(pathText)

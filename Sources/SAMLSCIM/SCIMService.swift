@@ -155,6 +155,28 @@ public struct SCIMService: Sendable {
 
     func route(tenant: String, method: String, path: [String], query: [String: String], body: [UInt8]) async throws -> Reply {
         let base = "\(baseURL)/scim/v2/\(tenant)"
+        if let first = path.first, ["ServiceProviderConfig", "ResourceTypes", "Schemas"].contains(first), method != "GET" {
+            throw SCIMError(status: 405, "\(first) is read-only")
+        }
+        // POST …/.search (RFC 7644 §3.4.3): a query in the body.
+        if method == "POST", path.last == ".search" {
+            let body = try parse(body)
+            var query: [String: String] = [:]
+            for key in ["filter", "startIndex", "count"] {
+                switch body[member: key] {
+                case .string(let value)?: query[key] = value
+                case .number(let value)?: query[key] = String(Int(value))
+                default: break
+                }
+            }
+            for key in ["attributes", "excludedAttributes"] {
+                if let list = body[member: key]?.array?.compactMap(\.string) { query[key] = list.joined(separator: ",") }
+                else if let text = body[member: key]?.string { query[key] = text }
+            }
+            let kinds: [SCIMResource.Kind] = path.count == 2 ? (path[0] == "Users" ? [.user] : (path[0] == "Groups" ? [.group] : [])) : [.user, .group]
+            guard !kinds.isEmpty, path.count <= 2 else { throw SCIMError(status: 404, "no such endpoint") }
+            return try await list(tenant: tenant, kinds: kinds, query: query, selection: try Selection(query), base: base)
+        }
         switch (method, path) {
         case ("GET", ["ServiceProviderConfig"]): return Reply(status: 200, body: SCIMDiscovery.serviceProviderConfig(base))
         case ("GET", ["ResourceTypes"]): return Reply(status: 200, body: SCIMDiscovery.list(SCIMDiscovery.resourceTypes(base)))
@@ -175,7 +197,7 @@ public struct SCIMService: Sendable {
         let selection = try Selection(query)
         switch (method, path.count) {
         case ("GET", 1):
-            return try await list(tenant: tenant, kind: kind, query: query, selection: selection, base: base)
+            return try await list(tenant: tenant, kinds: [kind], query: query, selection: selection, base: base)
         case ("POST", 1):
             return try await create(tenant: tenant, kind: kind, body: body, selection: selection, base: base)
         case ("GET", 2):
@@ -262,19 +284,20 @@ public struct SCIMService: Sendable {
         return Reply(status: 200, body: selection.apply(render(next, base: base)), etag: etag(next), location: location(next, base))
     }
 
-    func list(tenant: String, kind: SCIMResource.Kind, query: [String: String], selection: Selection, base: String) async throws -> Reply {
+    func list(tenant: String, kinds: [SCIMResource.Kind], query: [String: String], selection: Selection, base: String) async throws -> Reply {
         let filter = try query["filter"].map(Filter.parse)
         let startIndex = max(1, Int(query["startIndex"] ?? "") ?? 1)
         let count = min(maxResults, max(0, Int(query["count"] ?? "") ?? maxResults))
         var candidates: [SCIMResource]
         // The lookups Azure AD makes before every create use an index; anything else scans the tenant.
-        if case .compare(let path, .eq, .string(let value)?)? = filter, path.schema == nil, path.subAttribute == nil, kind == .user,
+        if case .compare(let path, .eq, .string(let value)?)? = filter, path.schema == nil, path.subAttribute == nil, kinds == [.user],
            ["username", "externalid"].contains(path.name.lowercased()) {
             let found = path.name.lowercased() == "username" ? try await store.user(tenant: tenant, userName: value)
                 : try await store.user(tenant: tenant, externalId: value)
             candidates = found.map { [$0] } ?? []
         } else {
-            candidates = try await store.resources(tenant: tenant, kind: kind)
+            candidates = []
+            for kind in kinds { candidates += try await store.resources(tenant: tenant, kind: kind) }
             if let filter {
                 candidates = candidates.filter { filter.matches(render($0, base: base)) }
             }
