@@ -303,7 +303,13 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
         var reply = rendered.reply
         reply.status = status
         if let error = error as? TenantError, error.httpStatus != 500 {
-            reply.body = TenantPages.message(error == .testRequired ? "Test required" : "Not possible", error.detail, reference: rendered.reference)
+            let title: String
+            switch error {
+            case .testRequired: title = "Test required"
+            case .userNotProvisioned, .userDeactivated, .ssoNotEnabled: title = "Sign-in refused"
+            default: title = "Not possible"
+            }
+            reply.body = TenantPages.message(title, error.detail, reference: rendered.reference)
             reply.headers = TenantPages.headers
         }
         return TenantResponse(reply: reply, refusal: refusal)
