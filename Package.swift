@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SAMLCertificatePolicy", targets: ["SAMLCertificatePolicy"]),
         .library(name: "SAMLTesting", targets: ["SAMLTesting"]),
         .library(name: "SAMLTenants", targets: ["SAMLTenants"]),
+        .library(name: "SAMLSCIM", targets: ["SAMLSCIM"]),
         .executable(name: "saml", targets: ["SAMLCommand"]),
         // Stores (issue 13): each module compiles to nothing unless its trait is on.
         .library(name: "SAMLSQLite", targets: ["SAMLSQLite"]),
@@ -77,11 +78,16 @@ let package = Package(
             name: "SAMLTesting",
             dependencies: ["SAML"]
         ),
+        // Issue 15: SCIM 2.0 resources, filters and PATCH (framework-free, no dependency).
+        .target(
+            name: "SAMLSCIM",
+            dependencies: []
+        ),
         // Issue 14: tenants (organisations) with their own SP identity and IdP, the admin API and console, framework-free.
         .target(
             name: "SAMLTenants",
             dependencies: [
-                "SAML", "SAMLAttributeMapping", "SAMLCertificatePolicy",
+                "SAML", "SAMLAttributeMapping", "SAMLCertificatePolicy", "SAMLSCIM",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -91,7 +97,7 @@ let package = Package(
         .target(
             name: "SAMLSQLite",
             dependencies: [
-                "SAML", "SAMLTenants",
+                "SAML", "SAMLTenants", "SAMLSCIM",
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
             ]
@@ -99,7 +105,7 @@ let package = Package(
         .target(
             name: "SAMLPostgres",
             dependencies: [
-                "SAML", "SAMLTenants",
+                "SAML", "SAMLTenants", "SAMLSCIM",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
@@ -135,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "SAMLStoreTests",
             dependencies: [
-                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres", "SAMLTenants",
+                "SAML", "SAMLTesting", "SAMLSQLite", "SAMLPostgres", "SAMLTenants", "SAMLSCIM",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
@@ -176,6 +182,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
             ]
+        ),
+        .testTarget(
+            name: "SAMLSCIMTests",
+            dependencies: ["SAMLSCIM"]
         ),
         .testTarget(
             name: "SAMLCommandTests",

@@ -9,7 +9,7 @@ set -euo pipefail
 build=(pkg-config libxml2-dev libxmlsec1-dev libxmlsec1-openssl libssl-dev zlib1g-dev)
 test=(xmlsec1 openssl python3 python3-pysaml2 python3-lxml)
 demo=(simplesamlphp php-cli php-xml php-mbstring php-intl php-curl openssl curl python3 xmlsec1)
-e2e=(chromium chromium-driver python3-selenium python3-requests python3-pysaml2 python3-lxml faketime libfaketime)
+e2e=(chromium chromium-driver python3-selenium python3-requests python3-pysaml2 python3-lxml python3-venv faketime libfaketime)
 case "${1:-test}" in
   build) wanted=("${build[@]}") ;;
   test) wanted=("${build[@]}" "${test[@]}") ;;

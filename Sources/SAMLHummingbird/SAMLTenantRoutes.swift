@@ -38,7 +38,7 @@ public struct SAMLTenantRoutes<Context: RequestContext>: RouterMiddleware {
 
     static func handles(_ path: String) -> Bool {
         path == "/" || path == "/login" || path == "/me" || path == "/logout" || path == "/healthz" || path == "/admin"
-            || path.hasPrefix("/admin/") || path.hasPrefix("/sso/")
+            || path.hasPrefix("/admin/") || path.hasPrefix("/sso/") || path.hasPrefix("/scim/")
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -46,7 +46,7 @@ public struct SAMLTenantRoutes<Context: RequestContext>: RouterMiddleware {
         guard Self.handles(path) else { return try await next(request, context) }
         let method = request.method.rawValue
         var body: [UInt8] = []
-        if method == "POST" || method == "PUT" {
+        if method == "POST" || method == "PUT" || method == "PATCH" {
             let limit = TenantHTTP<SessionAdapter<TenantUser>>.bodyLimit(method: method, path: path)
             var request = request
             do {

@@ -62,6 +62,17 @@ enum PostgresMigrations {
             "CREATE TABLE saml_audit (seq bigserial PRIMARY KEY, tenant text COLLATE \"C\" NOT NULL, doc text NOT NULL)",
             "CREATE INDEX saml_audit_tenant ON saml_audit (tenant, seq)",
         ]),
+        // Issue 15: SCIM users and groups per tenant; a user's userName (lower-cased) is unique in its tenant.
+        PostgresMigration(version: 3, statements: [
+            """
+            CREATE TABLE saml_scim (seq bigserial, tenant text COLLATE "C" NOT NULL, kind text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+                user_name_key text COLLATE "C", external_id text COLLATE "C", version bigint NOT NULL, doc text NOT NULL,
+                PRIMARY KEY (tenant, kind, id))
+            """,
+            "CREATE UNIQUE INDEX saml_scim_user_name ON saml_scim (tenant, user_name_key) WHERE user_name_key IS NOT NULL",
+            "CREATE INDEX saml_scim_external_id ON saml_scim (tenant, kind, external_id)",
+            "CREATE INDEX saml_scim_order ON saml_scim (tenant, kind, seq)",
+        ]),
     ]
 
     /// Applies the pending migrations in one transaction that first takes the advisory lock: a second instance

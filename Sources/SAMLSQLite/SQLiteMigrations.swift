@@ -47,6 +47,15 @@ enum SQLiteMigrations {
             "CREATE TABLE saml_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, doc TEXT NOT NULL)",
             "CREATE INDEX saml_audit_tenant ON saml_audit (tenant, seq)",
         ]),
+        // Issue 15: SCIM users and groups per tenant; a user's userName (lower-cased) is unique in its tenant.
+        SQLiteMigration(version: 3, statements: [
+            """
+            CREATE TABLE saml_scim (tenant TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, user_name_key TEXT, external_id TEXT,
+                version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (tenant, kind, id))
+            """,
+            "CREATE UNIQUE INDEX saml_scim_user_name ON saml_scim (tenant, user_name_key) WHERE user_name_key IS NOT NULL",
+            "CREATE INDEX saml_scim_external_id ON saml_scim (tenant, kind, external_id)",
+        ]),
     ]
 
     /// Applies the pending migrations in one `BEGIN IMMEDIATE` transaction: it takes SQLite's write lock first, so a

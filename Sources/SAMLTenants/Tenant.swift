@@ -67,11 +67,26 @@ public struct SSOConnection: Codable, Sendable, Hashable {
     public var configurationVersion: Int = 0
     /// The configuration version the latest passing test covered.
     public var lastTestedVersion: Int?
+    /// SHA-256 (hex) of the tenant's SCIM bearer token; set: provisioning is on, and only provisioned, active users
+    /// sign in (issue 15).
+    public var scimTokenHash: String?
+    /// How a signed-in identity is matched to a provisioned user: `userName` (the mapped uid) or `externalId`.
+    public var provisioningMatch: ProvisioningMatch = .userName
+    /// Without provisioning: create the user on first sign-in (just-in-time).
+    public var justInTimeProvisioning: Bool = false
 
     /// A connection with these key pairs and nothing else.
     public init(keyPairs: [TenantKeyPair]) {
         self.keyPairs = keyPairs
     }
+}
+
+/// How the ACS matches a signed-in identity to a provisioned SCIM user.
+public enum ProvisioningMatch: String, Codable, Sendable, Hashable {
+    /// The mapped uid is the user's userName (case-insensitive).
+    case userName
+    /// The mapped uid is the user's externalId (exact).
+    case externalId
 }
 
 /// The attribute mapping of a tenant.

@@ -40,6 +40,10 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
     case metadataFetchFailed(String)
     /// SSO is not enabled for this tenant (end users). 403.
     case ssoNotEnabled(String)
+    /// Provisioning is on and no provisioned user matches the signed-in identity. 403.
+    case userNotProvisioned(String)
+    /// The provisioned user is deactivated (or was deleted). 403.
+    case userDeactivated(String)
 
     public var code: String {
         switch self {
@@ -61,6 +65,8 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .noSingleSignOnService: "noSingleSignOnService"
         case .metadataFetchFailed: "metadataFetchFailed"
         case .ssoNotEnabled: "ssoNotEnabled"
+        case .userNotProvisioned: "userNotProvisioned"
+        case .userDeactivated: "userDeactivated"
         }
     }
 
@@ -73,7 +79,7 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .tenantExists, .confusableWithExisting, .domainTaken, .testRequired, .notConfigured, .concurrentUpdate: 409
         case .tenantNotFound, .testNotFound: 404
         case .invalidMapping, .caRequirementNotMet, .metadataFetchFailed, .noSigningCertificate, .noSingleSignOnService: 422
-        case .ssoNotEnabled: 403
+        case .ssoNotEnabled, .userNotProvisioned, .userDeactivated: 403
         }
     }
 
@@ -98,6 +104,8 @@ public enum TenantError: SAMLCodedError, Hashable, Sendable {
         case .noSingleSignOnService: "the IdP metadata has no SingleSignOnService"
         case .metadataFetchFailed(let why): "fetching the IdP metadata failed: \(why)"
         case .ssoNotEnabled(let id): "single sign-on is not enabled for \(Self.quoted(id))"
+        case .userNotProvisioned(let uid): "\(Self.quoted(uid)) has no account here: ask your administrator to assign you the application"
+        case .userDeactivated(let uid): "the account of \(Self.quoted(uid)) is deactivated"
         }
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 @_spi(Integrations) import SAML
+import SAMLSCIM
 
 /// An HTTP request in neutral terms (what a framework adapter hands ``TenantHTTP``).
 @_spi(Integrations)
@@ -40,6 +41,8 @@ struct TypedSettings: Decodable {
     var requireCA: Bool?
     var allowIdPInitiated: Bool?
     var caBundlePEM: String?
+    var provisioningMatch: String?
+    var justInTimeProvisioning: Bool?
 }
 
 /// What ``TenantHTTP`` answers: the reply, and the refusal to log when it is one.
@@ -85,6 +88,7 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
     public static func bodyLimit(method: String, path: String) -> Int {
         if path.hasSuffix("/idp-metadata") || path.hasSuffix("/sso/idp-metadata") { return 16 << 20 }
         if path.hasSuffix("/acs") { return 1 << 21 }
+        if path.hasPrefix("/scim/") { return 1 << 20 }
         return 64 << 10
     }
 
@@ -96,6 +100,7 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
                 return try await adminAPI(request, Array(parts.dropFirst(2)))
             }
             if parts.first == "admin" { return try await console(request, Array(parts.dropFirst())) }
+            if parts.count >= 3, parts[0] == "scim", parts[1] == "v2" { return await scim(request, tenant: parts[2], Array(parts.dropFirst(3))) }
             return try await endUser(request, parts)
         } catch {
             return await refusal(error, json: parts.first == "admin" && parts.count >= 2 && parts[1] == "api")
@@ -139,7 +144,7 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
         case ("PUT", ["sso", "settings"]):
             let body = try object(request.body)
             var settings = TenantService.Settings()
-            for key in body.keys where !["requireCA", "caBundlePEM", "mapping", "allowIdPInitiated"].contains(key) {
+            for key in body.keys where !["requireCA", "caBundlePEM", "mapping", "allowIdPInitiated", "provisioningMatch", "justInTimeProvisioning"].contains(key) {
                 throw TenantError.invalidRequest("unknown setting \(TenantError.quoted(key))")
             }
             let typed: TypedSettings
@@ -149,6 +154,11 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
             settings.requireCA = typed.requireCA
             settings.allowIdPInitiated = typed.allowIdPInitiated
             settings.caBundlePEM = typed.caBundlePEM
+            settings.justInTimeProvisioning = typed.justInTimeProvisioning
+            if let match = typed.provisioningMatch {
+                guard let value = ProvisioningMatch(rawValue: match) else { throw TenantError.invalidRequest("provisioningMatch is userName or externalId") }
+                settings.provisioningMatch = value
+            }
             if let value = body["mapping"] { settings.mapping = try mapping(value) }
             return json(200, try view(try await service.updateSettings(id, settings, actor: "admin")))
         case ("POST", ["sso", "tests"]):
@@ -160,6 +170,8 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
             return json(200, try view(try await service.enable(id, actor: "admin")))
         case ("POST", ["sso", "disable"]):
             return json(200, try view(try await service.disable(id, actor: "admin")))
+        case ("POST", ["scim", "token"]):
+            return json(201, ["token": try await service.createSCIMToken(id, actor: "admin")])
         case ("POST", ["sso", "keys", "rollover"]):
             return json(200, try view(try await service.rollOverKeys(id, actor: "admin")))
         case ("GET", ["audit"]):
@@ -291,7 +303,13 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
         var reply = rendered.reply
         reply.status = status
         if let error = error as? TenantError, error.httpStatus != 500 {
-            reply.body = TenantPages.message(error == .testRequired ? "Test required" : "Not possible", error.detail, reference: rendered.reference)
+            let title: String
+            switch error {
+            case .testRequired: title = "Test required"
+            case .userNotProvisioned, .userDeactivated, .ssoNotEnabled: title = "Sign-in refused"
+            default: title = "Not possible"
+            }
+            reply.body = TenantPages.message(title, error.detail, reference: rendered.reference)
             reply.headers = TenantPages.headers
         }
         return TenantResponse(reply: reply, refusal: refusal)
@@ -355,10 +373,41 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
         }
     }
 
+    /// The signed-in user: a live session whose user is still provisioned and active (checked on every request, so
+    /// deprovisioning ends a session on every instance at once).
     func user(_ request: TenantRequest) async -> TenantUser? {
         guard let id = request.cookie("SAML_SESSION"), let session = try? await sessions.load(sessionID: id),
               session.saml.isValid(at: service.clock.now()) else { return nil }
+        guard await service.isProvisionedAndActive(session.user) else {
+            try? await sessions.remove(sessionID: id)
+            return nil
+        }
         return session.user
+    }
+
+    // MARK: - SCIM
+
+    /// `/scim/v2/{tenant}/…`: the tenant's SCIM token as the bearer (401 otherwise, and one tenant's token never reaches
+    /// another's data), then the SCIM service.
+    func scim(_ request: TenantRequest, tenant: String, _ path: [String]) async -> TenantResponse {
+        func reply(_ status: Int, _ body: JSONValue?, etag: String? = nil, location: String? = nil) -> TenantResponse {
+            var headers: [(name: String, value: String)] = [("Content-Type", "application/scim+json"), ("Cache-Control", "no-store")]
+            if let etag { headers.append(("ETag", etag)) }
+            if let location { headers.append(("Location", location)) }
+            return TenantResponse(reply: WebReply(status: status, headers: headers, body: body?.text ?? ""))
+        }
+        guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer "),
+              (try? await service.checkSCIMToken(tenant, token: String(header.dropFirst(7)))) == true else {
+            return reply(401, SCIMError(status: 401, "send the tenant's SCIM token as Authorization: Bearer").json)
+        }
+        let service = self.service
+        let scim = SCIMService(store: service.scimStore, baseURL: service.configuration.baseURL, now: { service.clock.now() },
+                               onDeprovision: { tenant, user in
+            try? await service.audit(tenant, actor: "scim", action: "scim.deprovision", result: "ok",
+                                     detail: "userName \(user.attributes[member: "userName"]?.string ?? "")")
+        })
+        let answer = await scim.handle(tenant: tenant, method: request.method, path: path, query: request.queryFields, body: request.body)
+        return reply(answer.status, answer.body, etag: answer.etag, location: answer.location)
     }
 
     static func percent(_ text: String) -> String {

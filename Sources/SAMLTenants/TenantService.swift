@@ -2,6 +2,8 @@ import Foundation
 import SAML
 import SAMLAttributeMapping
 import SAMLCertificatePolicy
+import SAMLSCIM
+import Crypto
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -38,6 +40,8 @@ public actor TenantService {
     public nonisolated let clock: any SAMLClock
     let replayCache: any ReplayCache
     let requestStore: any AuthnRequestStore
+    /// Provisioned users and groups (issue 15).
+    public nonisolated let scimStore: any SCIMStore
     private var runtimes: [String: (version: Int, runtime: ServiceProviderRuntime)] = [:]
 
     /// A service over the stores.
@@ -48,10 +52,12 @@ public actor TenantService {
     ///   - requestStore: pending logins of every tenant; each tenant's keys are prefixed with its id, so a response
     ///     posted to another tenant's ACS finds no pending request there.
     ///   - clock: the wall clock.
+    ///   - scimStore: provisioned users and groups (default: in memory).
     public init(configuration: Configuration, store: any TenantStore, replayCache: any ReplayCache, requestStore: any AuthnRequestStore,
-                clock: any SAMLClock = SystemClock()) {
+                scimStore: (any SCIMStore)? = nil, clock: any SAMLClock = SystemClock()) {
         self.configuration = configuration
         self.store = store
+        self.scimStore = scimStore ?? InMemorySCIMStore()
         self.replayCache = replayCache
         self.requestStore = requestStore
         self.clock = clock
@@ -175,7 +181,12 @@ public actor TenantService {
         public var caBundlePEM: String?
         public var mapping: MappingChoice?
         public var allowIdPInitiated: Bool?
-        public init(requireCA: Bool? = nil, caBundlePEM: String? = nil, mapping: MappingChoice? = nil, allowIdPInitiated: Bool? = nil) {
+        public var provisioningMatch: ProvisioningMatch?
+        public var justInTimeProvisioning: Bool?
+        public init(requireCA: Bool? = nil, caBundlePEM: String? = nil, mapping: MappingChoice? = nil, allowIdPInitiated: Bool? = nil,
+                    provisioningMatch: ProvisioningMatch? = nil, justInTimeProvisioning: Bool? = nil) {
+            self.provisioningMatch = provisioningMatch
+            self.justInTimeProvisioning = justInTimeProvisioning
             self.requireCA = requireCA
             self.caBundlePEM = caBundlePEM
             self.mapping = mapping
@@ -194,6 +205,8 @@ public actor TenantService {
             next.mapping = mapping
         }
         if let allow = settings.allowIdPInitiated { next.allowIdPInitiated = allow }
+        if let match = settings.provisioningMatch { next.provisioningMatch = match }
+        if let jit = settings.justInTimeProvisioning { next.justInTimeProvisioning = jit }
         do {
             if next.requireCA { try await checkCARequirement(next, tenantID: id) }
         } catch {
@@ -295,6 +308,68 @@ public actor TenantService {
         return tenant
     }
 
+    /// Creates the tenant's SCIM bearer token (shown once; only its SHA-256 is kept), revoking the previous one, and
+    /// turns provisioning on: from now on only provisioned, active users sign in.
+    public func createSCIMToken(_ id: String, actor: String) async throws -> String {
+        var tenant = try await tenant(id)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        let token = "scim_" + bytes.map { String(format: "%02x", $0) }.joined()
+        tenant.sso.scimTokenHash = Self.hash(token)
+        tenant.version += 1
+        try await store.updateTenant(tenant)
+        try await audit(id, actor: actor, action: "scim.token", result: "ok", detail: "a new token; the previous one is revoked")
+        return token
+    }
+
+    /// Whether `token` is the tenant's SCIM token (constant time over the hashes).
+    public func checkSCIMToken(_ id: String, token: String) async throws -> Bool {
+        guard TenantNames.isValidID(id), let tenant = try await store.tenant(id: id), let stored = tenant.sso.scimTokenHash else { return false }
+        let given = Array(Self.hash(token).utf8), expected = Array(stored.utf8)
+        guard given.count == expected.count else { return false }
+        var diff: UInt8 = 0
+        for i in given.indices { diff |= given[i] ^ expected[i] }
+        return diff == 0
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether a signed-in user may still be signed in: provisioning off, or a provisioned, active match.
+    public func isProvisionedAndActive(_ user: TenantUser) async -> Bool {
+        guard let tenant = try? await store.tenant(id: user.tenant), tenant.sso.scimTokenHash != nil else { return true }
+        guard let found = try? await provisionedUser(tenant, uid: user.uid) else { return false }
+        return found.isActive
+    }
+
+    func provisionedUser(_ tenant: Tenant, uid: String) async throws -> SCIMResource? {
+        switch tenant.sso.provisioningMatch {
+        case .userName: try await scimStore.user(tenant: tenant.id, userName: uid)
+        case .externalId: try await scimStore.user(tenant: tenant.id, externalId: uid)
+        }
+    }
+
+    /// The provisioning check at sign-in: with provisioning on, a provisioned and active user; without it and with
+    /// just-in-time provisioning, the user is created.
+    func checkProvisioning(_ tenant: Tenant, _ user: TenantUser) async throws {
+        if tenant.sso.scimTokenHash != nil {
+            guard let found = try await provisionedUser(tenant, uid: user.uid) else { throw TenantError.userNotProvisioned(user.uid) }
+            guard found.isActive else { throw TenantError.userDeactivated(user.uid) }
+        } else if tenant.sso.justInTimeProvisioning, try await scimStore.user(tenant: tenant.id, userName: user.uid) == nil {
+            var attributes: [String: JSONValue] = [
+                "schemas": .array([.string(SCIMService.userSchema)]), "userName": .string(user.uid), "active": .bool(true),
+            ]
+            if let email = user.email { attributes["emails"] = .array([.object(["value": .string(email), "type": .string("work"), "primary": .bool(true)])]) }
+            if let name = user.name { attributes["displayName"] = .string(name) }
+            let now = clock.now()
+            try await scimStore.createResource(SCIMResource(tenant: tenant.id, kind: .user, id: UUID().uuidString.lowercased(), version: 1,
+                                                            created: now, lastModified: now, attributes: .object(attributes)))
+            try await audit(tenant.id, actor: "user:\(user.uid)", action: "scim.jit", result: "ok", detail: "created on first sign-in")
+        }
+    }
+
     /// The audit log, newest first.
     public func auditLog(_ id: String, limit: Int = 200) async throws -> [AuditEvent] {
         _ = try await tenant(id)
@@ -311,7 +386,8 @@ public actor TenantService {
         runtimes[tenant.id] = nil
     }
 
-    func audit(_ tenant: String, actor: String, action: String, result: String, detail: String) async throws {
+    /// Appends an event to the tenant's audit log.
+    public func audit(_ tenant: String, actor: String, action: String, result: String, detail: String) async throws {
         try await store.appendAudit(AuditEvent(at: clock.now(), actor: actor, action: action, result: result, detail: detail), tenant: tenant)
     }
 
@@ -404,6 +480,7 @@ public actor TenantService {
             let login = try await runtime.coordinator.complete(samlResponse: samlResponse, relayState: relayState)
             let mapped = try Self.attributeMapping(tenant.sso.mapping).map(login.assertion)
             let user = TenantUser(tenant: id, mapped: mapped, nameID: login.assertion.nameID.value)
+            try await checkProvisioning(tenant, user)
             let session = SAMLSession(assertion: login.assertion, uid: user.uid, lifetime: configuration.sessionLifetime, now: clock.now())
             try await audit(id, actor: "user:\(user.uid)", action: "signin", result: "ok", detail: "nameID \(login.assertion.nameID.value)")
             return .signedIn(user, returnTo: login.returnTo, session: session)

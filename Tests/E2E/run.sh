@@ -76,4 +76,15 @@ if [ $# -eq 0 ] && [ "${E2E_TENANTS:-1}" = 1 ]; then
     echo "E2E: PostgreSQL did not start"; status=1
   fi
 fi
+# SCIM (issue 15): scim2-tester, the compliance checker from PyPI (pinned, in a venv under .build-venv), against a
+# tenant's endpoint of TenantsApp; every check for Users and Groups must pass (Tests/SCIM/scim2_tester_run.py).
+if [ $# -eq 0 ] && [ "${E2E_SCIM:-1}" = 1 ]; then
+  echo "== E2E: scim2-tester"
+  venv=$root/.build-venv/scim2-tester
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import scim2_tester' 2>/dev/null; then
+    /usr/bin/python3 -m venv "$venv"   # python3-venv: installed with the e2e packages
+    "$venv/bin/pip" install -q 'scim2-tester==0.5.2' 'scim2-client==0.13.2' 'scim2-models==0.12.3' 'httpx2==2.17.0'
+  fi
+  "$venv/bin/python" Tests/SCIM/scim2_tester_run.py --app "$bindir/TenantsApp" || status=1
+fi
 exit $status

@@ -296,6 +296,46 @@ def main():
             check(r.status_code == 404 and "not set up" in r.text, f"unknown domain: {r.status_code}")
             return f"acme: {acme['uid']} ({acme.get('email')}); globex: {globex['uid']}; unknown domain: not set up"
 
+        def scim_provisioning():
+            """Azure AD's provisioning sequence into globex over SCIM, then in the browser: provisioned → signs in;
+            deactivated → the open session ends and sign-in is refused."""
+            admin = {"Authorization": f"Bearer {TOKEN}"}
+            r = requests.post(f"{DIRECT}/admin/api/tenants/globex/scim/token", headers=admin, timeout=10)
+            check(r.status_code == 201, f"token: {r.status_code} {r.text}")
+            scim = {"Authorization": f"Bearer {r.json()['token']}", "Content-Type": "application/scim+json"}
+            base = f"{DIRECT}/scim/v2/globex"
+            # Provisioning is on: b.simon is not provisioned yet, so the sign-in is refused.
+            b.fresh()
+            b.d.get(f"{APP}/login?" + urllib.parse.urlencode({"email": "b.simon@globex.example"}))
+            b.login_at_idp(e2e.PY, "b.simon")
+            b.wait(lambda d: "Sign-in refused" in d.title or "Not possible" in d.title, "the refusal")
+            found = requests.get(f"{base}/Users", params={"filter": 'userName eq "b.simon"'}, headers=scim, timeout=10).json()
+            check(found["totalResults"] == 0, f"lookup {found}")
+            user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": "b-simon-ext", "userName": "b.simon",
+                    "active": True, "emails": [{"primary": True, "type": "work", "value": "b.simon@example.test"}],
+                    "name": {"familyName": "Simon", "givenName": "B."}}
+            r = requests.post(f"{base}/Users", json=user, headers=scim, timeout=10)
+            check(r.status_code == 201, f"create: {r.status_code} {r.text}")
+            user_id = r.json()["id"]
+            patch = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                     "Operations": [{"op": "Replace", "path": "displayName", "value": "B. Simon"}]}
+            check(requests.patch(f"{base}/Users/{user_id}", json=patch, headers=scim, timeout=10).status_code == 200, "attribute change")
+            sign_in(b, "b.simon@globex.example", e2e.PY, "globex")
+            session = b.d.get_cookie("SAML_SESSION")["value"]
+            deactivate = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                          "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}
+            check(requests.patch(f"{base}/Users/{user_id}", json=deactivate, headers=scim, timeout=10).status_code == 200, "deactivate")
+            me = requests.get(f"{DIRECT}/me", cookies={"SAML_SESSION": session}, timeout=5)
+            check(me.status_code == 401, f"/me after deactivation: {me.status_code}")
+            b.fresh()
+            b.d.get(f"{APP}/login?" + urllib.parse.urlencode({"email": "b.simon@globex.example"}))
+            b.login_at_idp(e2e.PY, "b.simon")
+            b.wait(lambda d: d.find_elements(By.ID, "reference"), "the refusal page")
+            check(b.d.find_elements(By.ID, "tenant") == [], "signed in after deactivation")
+            shot(b, "9-deactivated-user-refused")
+            check(requests.delete(f"{base}/Users/{user_id}", headers=scim, timeout=10).status_code == 204, "delete")
+            return "not provisioned: refused; provisioned: signed in; deactivated: session ended, sign-in refused; deleted"
+
         def audit_log():
             b.fresh()
             console_sign_in()
@@ -310,10 +350,11 @@ def main():
                           ("acme-setup", setup_acme), ("acme-enable-before-test-refused", acme_enable_refused),
                           ("acme-failing-test", acme_failing_test), ("acme-require-ca-refused", acme_require_ca_refused),
                           ("acme-passing-test-and-enable", acme_passing_test), ("globex-setup-ca-test-enable", setup_globex),
-                          ("users-sign-in", users_sign_in), ("audit-log", audit_log)):
+                          ("users-sign-in", users_sign_in), ("scim-provision-deactivate", scim_provisioning),
+                          ("audit-log", audit_log)):
             step(name, run)
     except Failed as e:
-        if str(e) and not str(e).startswith(("acme", "globex", "console", "create", "lookalike", "users", "audit")):
+        if str(e) and not str(e).startswith(("acme", "globex", "console", "create", "lookalike", "users", "audit", "scim")):
             failed += 1
             print(f"TENANTS: setup failed: {e}", flush=True)
     finally:

@@ -11,8 +11,8 @@ struct DatabaseStoreTests {
     func migrated(_ kind: StoreKind) async throws {
         try await withStores(kind, clock: testClock()) { stores async throws in
             let store = try #require(stores.database)
-            // Version 2 (issue 14) added the tenant tables.
-            #expect(try await store.currentSchemaVersion() == 2)
+            // Version 2 (issue 14) added the tenant tables, version 3 (issue 15) the SCIM resources.
+            #expect(try await store.currentSchemaVersion() == 3)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import SAMLSCIM
 import SAMLTenants
 import SAMLTesting
 import Testing
@@ -50,6 +51,8 @@ struct StoreSet: Sendable {
     let sessions: any SessionIndexStore
     /// Tenants, tests, audit (issue 14).
     let tenants: any TenantStore
+    /// SCIM users and groups (issue 15).
+    let scim: any SCIMStore
     /// The database store (nil for in-memory).
     let database: (any DatabaseStore)?
     /// Takes the database away: closes the SQLite file, shuts the PostgreSQL client down.
@@ -80,6 +83,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
             archive: InMemoryIdPMetadataArchive(),
             sessions: InMemorySessionIndexStore(clock: clock),
             tenants: InMemoryTenantStore(),
+            scim: InMemorySCIMStore(),
             database: nil,
             breakDatabase: {})
         try await body(stores)
@@ -88,7 +92,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
         let directory = try SQLiteTest.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await SQLiteStore.open(stateDirectory: directory, clock: clock, options: SQLiteTest.options(limits))
-        let stores = StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, database: store,
+        let stores = StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, scim: store, database: store,
                               breakDatabase: { try await store.close() }, countRows: { table in
                                   try await SQLiteTest.countRows(path: store.path, table: table)
                               })
@@ -105,7 +109,7 @@ func withStores(_ kind: StoreKind, clock: MovableClock, limits: StoreLimits = St
     case .postgres:
         #if Postgres
         try await PostgresTest.withStore(clock: clock, limits: limits) { store, stop, schema in
-            try await body(StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, database: store,
+            try await body(StoreSet(replay: store, requests: store, archive: store, sessions: store, tenants: store, scim: store, database: store,
                                     breakDatabase: stop, countRows: { table in
                                         try await PostgresTest.countRows(schema: schema, table: table)
                                     }))

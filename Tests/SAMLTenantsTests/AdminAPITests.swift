@@ -47,7 +47,7 @@ struct AdminAPITests {
             store = try await SQLiteStore.open(stateDirectory: directory, clock: clock)
             var configuration = TenantService.Configuration(baseURL: AdminAPITests.base)
             if let fetch { configuration.fetch = fetch }
-            service = TenantService(configuration: configuration, store: store, replayCache: store, requestStore: store, clock: clock)
+            service = TenantService(configuration: configuration, store: store, replayCache: store, requestStore: store, scimStore: store, clock: clock)
             let router = Router()
             router.add(middleware: try SAMLTenantRoutes<BasicRequestContext>(service: service, adminToken: AdminAPITests.token, logger: log.logger))
             self.router = router
