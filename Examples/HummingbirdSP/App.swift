@@ -13,18 +13,8 @@ struct HummingbirdSP {
     typealias Context = BasicAuthRequestContext<ExampleUser>
 
     static func main() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let logger = exampleLogger("saml-sp")
-        let configuration = loadConfigurationOrExit()
-        let state: ExampleState
-        let runtime: ServiceProviderRuntime
-        do {
-            state = try await ExampleState.open(configuration, logger: logger)
-            runtime = try state.runtime(configuration)
-        } catch {
-            FileHandle.standardError.write(Data("configuration error: \(error)\n".utf8))
-            exit(2)
-        }
+        let startup = await ExampleStartup.load()
+        let (logger, configuration, state, runtime) = (startup.logger, startup.configuration, startup.state, startup.runtime)
 
         let sessions = SAMLSessionStore<ExampleUser>(driver: MemoryPersistDriver(), configuration: .init(
             sessionCookieParameters: .init(name: "SAML_SESSION", secure: configuration.isHTTPS, sameSite: .lax), keyPrefix: "saml.session."))

@@ -72,6 +72,29 @@ public func exampleLogger(_ label: String) -> Logger {
     return logger
 }
 
+/// What both example SPs start from: the log (standard error, `LOG_LEVEL`), the configuration, the state and the
+/// runtime over it; a configuration that cannot be used is printed and the process exits 2.
+public struct ExampleStartup: Sendable {
+    public let logger: Logger
+    public let configuration: Configuration
+    public let state: ExampleState
+    public let runtime: ServiceProviderRuntime
+
+    /// Bootstraps logging and opens everything.
+    public static func load() async -> ExampleStartup {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = exampleLogger("saml-sp")
+        let configuration = loadConfigurationOrExit()
+        do {
+            let state = try await ExampleState.open(configuration, logger: logger)
+            return ExampleStartup(logger: logger, configuration: configuration, state: state, runtime: try state.runtime(configuration))
+        } catch {
+            FileHandle.standardError.write(Data("configuration error: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+}
+
 /// Loads the configuration, or prints why not and exits 2.
 public func loadConfigurationOrExit() -> Configuration {
     do {

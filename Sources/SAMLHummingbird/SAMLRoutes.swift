@@ -111,10 +111,7 @@ public struct SAMLRoutes<Context: RequestContext, User: Codable & Sendable>: Sen
             return response(try await body())
         } catch {
             let refusal = await flow.refusal(for: error)
-            logger.log(level: refusal.fault == .client ? .warning : .error, "SAML request refused", metadata: [
-                "saml.reference": .string(refusal.reference), "saml.code": .string(refusal.code), "saml.fault": .string(refusal.fault.rawValue),
-                "saml.route": .string(route), "saml.detail": .string(refusal.detail),
-            ])
+            logger.refused(refusal, route: route)
             return response(refusal.reply)
         }
     }
@@ -144,6 +141,14 @@ public struct SAMLRoutes<Context: RequestContext, User: Codable & Sendable>: Sen
         return WebForm.parse(Array(buffer.readableBytesView))
     }
 }
+extension Logger {
+    /// One line for a refusal, with the reference its page shows.
+    func refused(_ refusal: WebRefusal, route: String?) {
+        log(level: refusal.isWarning ? .warning : .error, "SAML request refused",
+            metadata: Metadata(uniqueKeysWithValues: refusal.logFields(route: route).map { ($0.key, .string($0.value)) }))
+    }
+}
+
 /// The session store as the shared route logic sees it.
 struct SessionAdapter<User: Codable & Sendable>: WebSessionStore {
     let store: SAMLSessionStore<User>

@@ -65,12 +65,7 @@ public struct SAMLTenantRoutes<Context: RequestContext>: RouterMiddleware {
         return build(response.reply, cookies: response.cookies)
     }
 
-    func log(_ refusal: WebRefusal) {
-        logger.log(level: refusal.fault == .client ? .warning : .error, "SAML request refused", metadata: [
-            "saml.reference": .string(refusal.reference), "saml.code": .string(refusal.code), "saml.fault": .string(refusal.fault.rawValue),
-            "saml.detail": .string(refusal.detail),
-        ])
-    }
+    func log(_ refusal: WebRefusal) { logger.refused(refusal, route: nil) }
 
     func build(_ reply: WebReply, cookies: [String]) -> Response {
         var headers = HTTPFields()

@@ -116,10 +116,8 @@ public struct SAMLVaporRoutes<User: Codable & Sendable>: RouteCollection, Sendab
             return response(try await body(flow))
         } catch {
             let refusal = await flow.refusal(for: error)
-            logger.log(level: refusal.fault == .client ? .warning : .error, "SAML request refused", metadata: [
-                "saml.reference": .string(refusal.reference), "saml.code": .string(refusal.code), "saml.fault": .string(refusal.fault.rawValue),
-                "saml.route": .string(route), "saml.detail": .string(refusal.detail),
-            ])
+            logger.log(level: refusal.isWarning ? .warning : .error, "SAML request refused",
+                       metadata: Logger.Metadata(uniqueKeysWithValues: refusal.logFields(route: route).map { ($0.key, .string($0.value)) }))
             return response(refusal.reply)
         }
     }

@@ -102,6 +102,17 @@ public struct WebRefusal: Sendable {
     /// Whose fault (the log level: warning for a client's, error otherwise).
     public let fault: Fault
 
+    /// The log line's fields (`saml.reference`, `saml.code`, `saml.fault`, `saml.route` when given, `saml.detail`).
+    public func logFields(route: String?) -> [(key: String, value: String)] {
+        var fields = [("saml.reference", reference), ("saml.code", code), ("saml.fault", fault.rawValue)]
+        if let route { fields.append(("saml.route", route)) }
+        fields.append(("saml.detail", detail))
+        return fields
+    }
+
+    /// Whether the refusal is logged as a warning (a client's fault) rather than an error.
+    public var isWarning: Bool { fault == .client }
+
     /// A refusal.
     public init(reply: WebReply, reference: String, code: String, detail: String, fault: Fault) {
         self.reply = reply
