@@ -27,6 +27,7 @@ import time
 import urllib.parse
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
@@ -69,11 +70,26 @@ def state(b):
     return b.text("#state")
 
 
+def submit(b, button_id, what):
+    """Clicks a form's button and waits for the next page: the old page's body must go stale first (its elements
+    would otherwise satisfy the wait before the browser has navigated)."""
+    old = b.d.find_element(By.TAG_NAME, "body")
+    b.d.find_element(By.ID, button_id).click()
+
+    def gone(_):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+    b.wait(gone, f"{what} (the page to change)")
+    b.wait(lambda d: d.execute_script("return document.readyState") == "complete" and d.find_elements(By.ID, "state"), what)
+
+
 def upload_metadata(b, tenant, xml):
     wizard(b, tenant)
     set_value(b, "idp-xml", xml)
-    b.d.find_element(By.ID, "upload-idp").click()
-    b.wait(lambda d: d.find_elements(By.ID, "state"), "the wizard after the upload")
+    submit(b, "upload-idp", "the wizard after the upload")
 
 
 def save_settings(b, tenant, require_ca=False, bundle="", rules=RULES):
@@ -84,8 +100,7 @@ def save_settings(b, tenant, require_ca=False, bundle="", rules=RULES):
     set_value(b, "ca-bundle", bundle)
     b.d.execute_script("document.getElementById('mapping').value = 'rules'")
     set_value(b, "rules", rules)
-    b.d.find_element(By.ID, "save-settings").click()
-    b.wait(lambda d: d.find_elements(By.ID, "state"), "the wizard after saving")
+    submit(b, "save-settings", "the wizard after saving")
 
 
 def run_test(b, tenant, idp_base, expect):
