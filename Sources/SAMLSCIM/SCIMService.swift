@@ -253,7 +253,6 @@ public struct SCIMService: Sendable {
             attributes.set("schemas", .array([.string(Self.userSchema)] + (attributes[member: Self.enterpriseSchema] != nil ? [.string(Self.enterpriseSchema)] : [])))
         case .group:
             guard let name = attributes[member: "displayName"]?.string, !name.isEmpty else { throw SCIMError.invalidValue("displayName is required") }
-            _ = name
             if let members = attributes[member: "members"] {
                 guard let list = members.array, list.allSatisfy({ $0[member: "value"]?.string != nil }) else {
                     throw SCIMError.invalidValue("members must be a list of {\"value\": id}")

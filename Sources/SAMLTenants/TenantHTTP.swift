@@ -340,9 +340,9 @@ public struct TenantHTTP<Sessions: WebSessionStore>: Sendable where Sessions.Use
             guard let tenant = try await service.tenant(forEmail: email), tenant.sso.state == .enabled else {
                 return html(404, TenantPages.message("Single sign-on is not set up", "Single sign-on is not set up for that email domain. Ask your administrator."))
             }
-            var query = "returnTo=" + Self.percent(ReturnPath.local(request.queryFields["returnTo"]))
-            query = "/sso/\(tenant.id)/login?" + query
-            return TenantResponse(reply: .redirect(to: query, status: 302))
+            // Straight to the tenant's IdP with the AuthnRequest (as /sso/{tenant}/login would).
+            let url = try await service.beginLogin(tenant.id, returnTo: request.queryFields["returnTo"], testID: nil)
+            return TenantResponse(reply: .redirect(to: url, status: 302))
         case ("GET", ["me"]):
             guard let user = await user(request) else { return json(401, ["error": "unauthorized", "detail": "not signed in"]) }
             return json(200, ["tenant": user.tenant, "uid": user.uid, "email": user.email ?? NSNull(), "name": user.name ?? NSNull(), "groups": user.groups])

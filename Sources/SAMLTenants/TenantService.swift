@@ -272,12 +272,11 @@ public actor TenantService {
         return test
     }
 
-    /// Enables SSO: only from `tested` (the latest test passed, nothing changed since) or from `disabled` when the
-    /// configuration was tested and not changed since.
+    /// Enables SSO: only from `tested` (the latest test passed, nothing changed since); from any other state
+    /// ``TenantError/testRequired`` (a disabled connection is tested again before it is enabled again).
     public func enable(_ id: String, actor: String) async throws -> Tenant {
         var tenant = try await tenant(id)
-        let testedUnchanged = tenant.sso.lastTest?.status == .passed && tenant.sso.lastTestedVersion == tenant.sso.configurationVersion
-        guard tenant.sso.state == .tested || tenant.sso.state == .enabled || (tenant.sso.state == .disabled && testedUnchanged) else {
+        guard tenant.sso.state == .tested else {
             try? await audit(id, actor: actor, action: "sso.enable", result: "testRequired", detail: "state \(tenant.sso.state.rawValue)")
             throw TenantError.testRequired
         }
@@ -524,7 +523,7 @@ public actor TenantService {
         current.sso.lastTest = TestSummary(id: test.id, status: test.status, completedAt: now)
         if test.status == .passed, test.configurationVersion == current.sso.configurationVersion {
             current.sso.lastTestedVersion = current.sso.configurationVersion
-            if current.sso.state == .configured { current.sso.state = .tested }
+            if current.sso.state == .configured || current.sso.state == .disabled { current.sso.state = .tested }
         }
         current.version += 1
         try await store.updateTenant(current)

@@ -308,6 +308,12 @@ struct AdminAPITests {
             let enabled = try await Self.api(client, .post, "/tenants/acme/sso/enable")
             #expect(enabled.status == .ok)
             #expect((try Self.json(enabled)["sso"] as? [String: Any])?["state"] as? String == "enabled")
+            try Self.expectError(try await Self.api(client, .post, "/tenants/acme/sso/enable"), .conflict, "testRequired")   // already enabled
+            #expect(try await Self.api(client, .post, "/tenants/acme/sso/disable").status == .ok)
+            try Self.expectError(try await Self.api(client, .post, "/tenants/acme/sso/enable"), .conflict, "testRequired")   // disabled: test again
+            _ = try await Self.runTest(client, "acme")
+            #expect(try Self.json(try await Self.api(client, .get, "/tenants/acme"))["sso"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "tested")
+            #expect(try await Self.api(client, .post, "/tenants/acme/sso/enable").status == .ok)
             #expect(try await Self.api(client, .post, "/tenants/acme/sso/disable").status == .ok)
             // The audit log, newest first.
             let audit = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await Self.api(client, .get, "/tenants/acme/audit").body)) as? [[String: Any]])
@@ -335,9 +341,18 @@ struct AdminAPITests {
             #expect(try await client.execute(uri: "/sso/acme/login", method: .get).status == .forbidden)
             _ = try await Self.runTest(client, "acme")
             #expect(try await Self.api(client, .post, "/tenants/acme/sso/enable").status == .ok)
+            // Home realm discovery: straight to acme's IdP, the return path kept with the pending request.
             let discovered = try await client.execute(uri: "/login?email=B.Simon@ACME.example&returnTo=/reports", method: .get)
             #expect(discovered.status == .found)
-            #expect(discovered.headers[.location] == "/sso/acme/login?returnTo=/reports")
+            let idpURL = try #require(discovered.headers[.location])
+            #expect(idpURL.hasPrefix("\(Self.idp)/sso?SAMLRequest="))
+            let viaDiscovery = try RedirectBinding.decode(query: String(idpURL.split(separator: "?", maxSplits: 1)[1]))
+            let discoveredXML = String(decoding: viaDiscovery.xml, as: UTF8.self)
+            let discoveredID = try #require(discoveredXML.range(of: " ID=\"").map { String(discoveredXML[$0.upperBound...].prefix { $0 != "\"" }) })
+            let viaEmail = try await Self.acs(client, tenant: "acme", try Self.response(tenant: "acme", answering: discoveredID),
+                                              relayState: viaDiscovery.relayState)
+            #expect(viaEmail.status == .seeOther)
+            #expect(viaEmail.headers[.location] == "/reports")
             #expect(try await client.execute(uri: "/login?email=someone@unknown.example", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/me", method: .get).status == .unauthorized)
             let (id, relayState) = try await Self.login(client, "/sso/acme/login?returnTo=/reports")
